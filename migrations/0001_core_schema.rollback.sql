@@ -1,0 +1,11 @@
+DROP TABLE IF EXISTS aggregation_queue;
+DROP TABLE IF EXISTS aggregation_watermarks;
+DROP TABLE IF EXISTS aggregation_job_log;
+DROP TABLE IF EXISTS yearly_park_stats;
+DROP TABLE IF EXISTS daily_park_stats;
+DROP TABLE IF EXISTS hourly_park_stats;
+DROP TABLE IF EXISTS ride_operating_days;
+DROP TABLE IF EXISTS park_snapshots;
+DROP TABLE IF EXISTS rides;
+DROP TABLE IF EXISTS parks;
+DROP TABLE IF EXISTS settings;

@@ -1,0 +1,3 @@
+from parkstats.cli import main
+
+main()

@@ -1,0 +1,191 @@
+"""Install the stored routines of ``sql/``: one routine per file.
+
+Each file holds one ``CREATE FUNCTION | PROCEDURE | VIEW | TRIGGER | EVENT``
+statement named like the file (no DELIMITER lines; sqlparse splits it).
+A file is re-installed only when its checksum changed, and never leaves a
+half-installed routine behind:
+
+1. the statement is first created under a trial name, so a routine that
+   fails to parse or install raises ``RoutineError`` with the file name and
+   the server's message while the installed version keeps working;
+2. it then replaces the installed routine in one statement where the server
+   allows it (MariaDB's ``CREATE OR REPLACE``; ``CREATE OR REPLACE VIEW``
+   everywhere), else with DROP + CREATE right after the successful trial.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymysql
+import sqlparse
+
+#: Bump when the way routines are created changes (sql_mode, charset...):
+#: every routine is then re-installed once.
+INSTALLER_ABI = "parkstats-routines-1"
+
+# Routines capture sql_mode and the connection charset at creation time;
+# fix both so a routine behaves the same whatever the server's defaults.
+SESSION_SETUP = (
+    "SET SESSION sql_mode = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,STRICT_ALL_TABLES,"
+    "NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
+    "SET NAMES utf8mb4",
+    "SET SESSION time_zone = '+00:00'",
+)
+
+# Install order: views use functions; events and triggers call procedures.
+TYPE_ORDER = ("FUNCTION", "PROCEDURE", "VIEW", "TRIGGER", "EVENT")
+
+HEADER = re.compile(
+    r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?"
+    r"(?:SQL\s+SECURITY\s+\w+\s+)?(FUNCTION|PROCEDURE|VIEW|TRIGGER|EVENT)\s+"
+    r"(?:IF\s+NOT\s+EXISTS\s+)?`?(\w+)`?",
+    re.IGNORECASE,
+)
+
+
+class RoutineError(RuntimeError):
+    """A routine file that cannot be installed (message names the file)."""
+
+
+@dataclass(frozen=True)
+class RoutineFile:
+    path: Path
+    routine_type: str
+    name: str
+    statement: str
+    checksum: str
+
+    @classmethod
+    def load(cls, path: Path) -> RoutineFile:
+        text = path.read_text(encoding="utf-8")
+        statements = [s for s in sqlparse.split(text) if sqlparse.format(s, strip_comments=True).strip()]
+        if len(statements) != 1:
+            raise RoutineError(
+                f"{path}: expected exactly one CREATE statement, found {len(statements)} "
+                "(one routine per file; no DELIMITER lines)"
+            )
+        statement = statements[0].strip().rstrip(";")
+        match = HEADER.match(sqlparse.format(statement, strip_comments=True))
+        if not match:
+            raise RoutineError(
+                f"{path}: does not start with CREATE FUNCTION/PROCEDURE/VIEW/TRIGGER/EVENT"
+            )
+        routine_type, name = match.group(1).upper(), match.group(2)
+        if name != path.stem:
+            raise RoutineError(f"{path}: defines {routine_type} {name}, but the file must be "
+                               f"named after its routine ({name}.sql)")
+        if routine_type == "EVENT" and not re.search(r"\bENABLE\b", statement, re.IGNORECASE):
+            raise RoutineError(f"{path}: an event file must say ENABLE explicitly")
+        checksum = hashlib.sha256((INSTALLER_ABI + "\n" + text).encode()).hexdigest()
+        return cls(path, routine_type, name, statement, checksum)
+
+    def renamed(self, new_name: str, *, or_replace: bool) -> str:
+        """The statement creating this routine under another name."""
+        body = sqlparse.format(self.statement, strip_comments=False)
+        match = HEADER.match(body)
+        head = f"CREATE {'OR REPLACE ' if or_replace else ''}{self.routine_type} `{new_name}`"
+        text = head + body[match.end():]
+        if self.routine_type == "EVENT" and new_name != self.name:
+            # A trial event must not fire.
+            text = re.sub(r"\bENABLE\b", "DISABLE", text, count=1, flags=re.IGNORECASE)
+        return text
+
+
+def load_all(sql_dir: Path) -> list[RoutineFile]:
+    files = [RoutineFile.load(p) for p in sorted(sql_dir.rglob("*.sql"))]
+    names: dict[str, Path] = {}
+    for routine in files:
+        if routine.name in names:
+            raise RoutineError(f"{routine.path}: {routine.name} is also defined in "
+                               f"{names[routine.name]}")
+        names[routine.name] = routine.path
+    return sorted(files, key=lambda r: (TYPE_ORDER.index(r.routine_type), r.name))
+
+
+def install(conn: pymysql.Connection, sql_dir: Path,
+            say: Callable[[str], None] = print) -> list[str]:
+    """Install changed routines; return the names (re)installed or dropped."""
+    routines = load_all(sql_dir)
+    cur = conn.cursor()
+    for statement in SESSION_SETUP:
+        cur.execute(statement)
+    cur.execute("SELECT VERSION()")
+    is_mariadb = "mariadb" in cur.fetchone()[0].lower()
+    cur.execute("SELECT routine_name, routine_type, checksum, version FROM routine_versions")
+    installed = {row[0]: row for row in cur.fetchall()}
+
+    changed: list[str] = []
+    for routine in routines:
+        current = installed.get(routine.name)
+        if current and current[2] == routine.checksum and _exists(cur, routine):
+            continue
+        version = (current[3] + 1) if current else 1
+        _install_one(cur, routine, is_mariadb)
+        cur.execute(
+            "REPLACE INTO routine_versions "
+            "(routine_name, routine_type, source_file, checksum, version, installed_at) "
+            "VALUES (%s, %s, %s, %s, %s, UTC_TIMESTAMP())",
+            (routine.name, routine.routine_type, routine.path.relative_to(sql_dir).as_posix(),
+             routine.checksum, version),
+        )
+        say(f"  installed {routine.routine_type.lower()} {routine.name} (version {version})")
+        changed.append(routine.name)
+
+    wanted = {r.name for r in routines}
+    for name, routine_type, *_ in installed.values():
+        if name not in wanted:
+            cur.execute(f"DROP {routine_type} IF EXISTS `{name}`")
+            cur.execute("DELETE FROM routine_versions WHERE routine_name = %s", (name,))
+            say(f"  dropped {routine_type.lower()} {name} (its file is gone)")
+            changed.append(name)
+    if not changed:
+        say(f"Routines: nothing changed ({len(routines)} up to date).")
+    return changed
+
+
+def _install_one(cur, routine: RoutineFile, is_mariadb: bool) -> None:
+    trial = f"_trial_{routine.name}"[:64]
+    _drop(cur, routine.routine_type, trial)
+    try:
+        cur.execute(routine.renamed(trial, or_replace=False))
+    except pymysql.MySQLError as exc:
+        raise RoutineError(
+            f"{routine.path}: the server refused {routine.routine_type} {routine.name}: "
+            f"{exc.args[-1]} (errno {exc.args[0]}); the installed version is unchanged"
+        ) from exc
+    finally:
+        _drop(cur, routine.routine_type, trial)
+    atomic = is_mariadb or routine.routine_type == "VIEW"
+    if not atomic:
+        _drop(cur, routine.routine_type, routine.name)
+    try:
+        cur.execute(routine.renamed(routine.name, or_replace=atomic))
+    except pymysql.MySQLError as exc:
+        raise RoutineError(f"{routine.path}: {exc.args[-1]} (errno {exc.args[0]})") from exc
+
+
+def _drop(cur, routine_type: str, name: str) -> None:
+    cur.execute(f"DROP {routine_type} IF EXISTS `{name}`")
+
+
+def _exists(cur, routine: RoutineFile) -> bool:
+    """Whether the routine is really on the server (a DBA may have dropped it)."""
+    queries = {
+        "FUNCTION": "SELECT 1 FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() "
+                    "AND ROUTINE_TYPE = 'FUNCTION' AND ROUTINE_NAME = %s",
+        "PROCEDURE": "SELECT 1 FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() "
+                     "AND ROUTINE_TYPE = 'PROCEDURE' AND ROUTINE_NAME = %s",
+        "VIEW": "SELECT 1 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() "
+                "AND TABLE_NAME = %s",
+        "TRIGGER": "SELECT 1 FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() "
+                   "AND TRIGGER_NAME = %s",
+        "EVENT": "SELECT 1 FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE() "
+                 "AND EVENT_NAME = %s",
+    }
+    cur.execute(queries[routine.routine_type], (routine.name,))
+    return cur.fetchone() is not None

@@ -1,0 +1,138 @@
+"""The real-server test harness.
+
+Where the server comes from, in order:
+1. ``PARKSTATS_TEST_DATABASE_URL`` (its database name is used as a prefix;
+   the user needs CREATE/DROP DATABASE);
+2. a throwaway server started from the installed ``mariadbd``/``mysqld``
+   (own temp data dir and port), stopped and removed at the end;
+3. a MySQL 8 container via testcontainers, where a Docker engine runs;
+4. otherwise every test fails with a message saying what to install.
+
+The schema is migrated once per session.  Each test gets it clean: data
+tables truncated, settings and watermarks reset, events disabled (tests that
+need the scheduler enable it themselves).  Tests that change routines or the
+schema use ``fresh_db_url``, a database of their own.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pymysql
+import pytest
+
+from parkstats.db import DatabaseUrl, connect, create_database
+from parkstats.localdb import LocalServer, ServerUnavailable
+from parkstats.migrate import migrate
+
+# Every table a test may fill, children first.
+DATA_TABLES = (
+    "park_snapshots", "ride_operating_days", "rides", "parks",
+    "hourly_park_stats", "daily_park_stats", "yearly_park_stats",
+    "aggregation_job_log", "aggregation_queue",
+)
+
+
+def _docker_available() -> bool:
+    if not shutil.which("docker"):
+        return False
+    return subprocess.run(["docker", "info"], capture_output=True).returncode == 0
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """A DatabaseUrl on a real server; the database itself may not exist yet."""
+    env = os.environ.get("PARKSTATS_TEST_DATABASE_URL")
+    if env:
+        yield DatabaseUrl.parse(env)
+        return
+    try:
+        server = LocalServer(Path(tempfile.mkdtemp(prefix="parkstats-test-")))
+    except ServerUnavailable as exc:
+        local_problem = str(exc)
+    else:
+        try:
+            server.start()
+            yield server.url("parkstats_test")
+        finally:
+            server.stop()
+            server.remove()
+        return
+    if _docker_available():
+        from testcontainers.mysql import MySqlContainer
+
+        with MySqlContainer("mysql:8.4", dialect="pymysql") as container:
+            yield DatabaseUrl(container.get_container_host_ip(),
+                              int(container.get_exposed_port(3306)), "root",
+                              container.root_password, "parkstats_test")
+        return
+    pytest.fail(f"No database server for the tests: {local_problem}. "
+                "No Docker engine either, so testcontainers cannot help.", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def migrated_url(server_url):
+    """The session's shared database, migrated once."""
+    with connect(server_url, database=False) as conn, conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS `{server_url.database}`")
+    migrate(server_url, say=lambda _line: None)
+    return server_url
+
+
+@pytest.fixture(scope="session")
+def baseline_settings(migrated_url):
+    """The settings rows as migrated, restored before every test."""
+    with connect(migrated_url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT setting_name, setting_value FROM settings")
+        return cur.fetchall()
+
+
+def reset_database(conn: pymysql.Connection, baseline_settings) -> None:
+    with conn.cursor() as cur:
+        cur.execute("SET FOREIGN_KEY_CHECKS = 0")
+        for table in DATA_TABLES:
+            cur.execute(f"TRUNCATE TABLE {table}")
+        cur.execute("SET FOREIGN_KEY_CHECKS = 1")
+        cur.executemany("UPDATE settings SET setting_value = %s WHERE setting_name = %s",
+                        [(value, name) for name, value in baseline_settings])
+        cur.execute("UPDATE aggregation_watermarks SET done_through = NULL")
+        cur.execute("SELECT EVENT_NAME FROM information_schema.EVENTS "
+                    "WHERE EVENT_SCHEMA = DATABASE() AND STATUS = 'ENABLED'")
+        for (event,) in cur.fetchall():
+            cur.execute(f"ALTER EVENT `{event}` DISABLE")
+
+
+@pytest.fixture
+def db_url(migrated_url, baseline_settings):
+    """URL of a clean, migrated database (shared by the session, reset per test)."""
+    with connect(migrated_url) as conn:
+        reset_database(conn, baseline_settings)
+    return migrated_url
+
+
+@pytest.fixture
+def db(db_url):
+    """An autocommit connection to the clean database (tuples as rows)."""
+    conn = connect(db_url)
+    yield conn
+    conn.close()
+
+
+_fresh_names = itertools.count(1)
+
+
+@pytest.fixture
+def fresh_db_url(server_url):
+    """A brand-new, migrated database of this test's own, dropped afterwards."""
+    url = server_url.with_database(f"{server_url.database}_fresh{next(_fresh_names)}")
+    with connect(url, database=False) as conn, conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS `{url.database}`")
+    create_database(url)
+    yield url
+    with connect(url, database=False) as conn, conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS `{url.database}`")
