@@ -17,7 +17,8 @@ CREATE TABLE routine_versions (
     version      INT UNSIGNED NOT NULL COMMENT 'Bumped each time a changed file is re-installed',
     installed_at DATETIME     NOT NULL,
     CONSTRAINT pk_routine_versions PRIMARY KEY (routine_name)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COMMENT = 'Which version of each sql/ routine is installed'
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4
+COMMENT = 'Which version of each sql/ routine is installed'
 """
 
 

@@ -63,7 +63,9 @@ class RoutineFile:
     @classmethod
     def load(cls, path: Path) -> RoutineFile:
         text = path.read_text(encoding="utf-8")
-        statements = [s for s in sqlparse.split(text) if sqlparse.format(s, strip_comments=True).strip()]
+        statements = [
+            s for s in sqlparse.split(text) if sqlparse.format(s, strip_comments=True).strip()
+        ]
         if len(statements) != 1:
             raise RoutineError(
                 f"{path}: expected exactly one CREATE statement, found {len(statements)} "
