@@ -75,13 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    from pymysql import MySQLError
+
+    from parkstats.routines import RoutineError
+
     try:
         args.func(args)
-    except ServerUnavailable as exc:
+    except (ServerUnavailable, RoutineError, ValueError) as exc:
         sys.exit(f"parkstats: {exc}")
-    except Exception as exc:  # noqa: BLE001 - a clear one-line error, not a traceback
-        from parkstats.routines import RoutineError
-
-        if isinstance(exc, RoutineError | ValueError):
-            sys.exit(f"parkstats: {exc}")
-        raise
+    except MySQLError as exc:
+        # A clear line, not a traceback: (errno, server message).
+        sys.exit(f"parkstats: database error {exc.args[0]}: {exc.args[-1]}")
