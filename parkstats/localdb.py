@@ -75,8 +75,11 @@ class LocalServer:
     on the same directory reuses the data.
     """
 
-    def __init__(self, basedir: Path, port: int | None = None):
+    def __init__(self, basedir: Path, port: int | None = None, options: tuple[str, ...] = ()):
+        """``options``: extra server options, after (so overriding) ``SERVER_OPTIONS``,
+        e.g. ``("--innodb-buffer-pool-size=4G",)`` for the benchmark's server."""
         self.basedir = Path(basedir).resolve()
+        self.options = tuple(options)
         self.datadir = self.basedir / "data"
         self.socket = self.basedir / "mysqld.sock"
         self.pidfile = self.basedir / "mysqld.pid"
@@ -141,7 +144,8 @@ class LocalServer:
         cmd = [
             str(self.binary), "--no-defaults", f"--datadir={self.datadir}",
             f"--port={self.port}", f"--socket={self.socket}", f"--pid-file={self.pidfile}",
-            f"--log-error={self.logfile}", *SERVER_OPTIONS, *self._run_as_args(),
+            f"--log-error={self.logfile}", *SERVER_OPTIONS, *self.options,
+            *self._run_as_args(),
         ]
         self.process = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
