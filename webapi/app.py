@@ -1,0 +1,65 @@
+"""Application assembly: services, JSON, CORS, errors, metrics, blueprints."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from decimal import Decimal
+
+from flask import Flask, g, request
+from flask.json.provider import DefaultJSONProvider
+
+from webapi import config as configuration
+from webapi import errors
+from webapi.services import Services
+
+
+class JsonProvider(DefaultJSONProvider):
+    """JSON numbers only (DECIMAL -> float), UTC datetimes as ISO 8601 with Z."""
+
+    sort_keys = False
+    ensure_ascii = False
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, Decimal):
+            return int(o) if o == o.to_integral_value() else float(o)
+        if isinstance(o, datetime):
+            return o.replace(microsecond=0).isoformat() + "Z"
+        return DefaultJSONProvider.default(o)
+
+
+def build(overrides: dict | None = None) -> Flask:
+    app = Flask("webapi")
+    app.json_provider_class = JsonProvider
+    app.json = JsonProvider(app)
+    settings = configuration.load(overrides)
+    app.config.update(settings)
+    services = Services(settings)
+    app.extensions["parkstats"] = services
+
+    errors.register(app)
+
+    @app.before_request
+    def _start_timer():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _cors_and_metrics(response):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, If-None-Match"
+        response.headers["Access-Control-Expose-Headers"] = "ETag"
+        response.headers["Access-Control-Max-Age"] = "86400"
+        started = g.get("started")
+        if started is not None:
+            endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+            services.metrics.observe(endpoint, request.method, response.status_code,
+                                     time.perf_counter() - started)
+        return response
+
+    from webapi.blueprints import awards, live, ops, parks, rides, trends
+
+    for blueprint in (parks.bp, trends.bp, rides.bp, awards.bp, live.bp, ops.bp):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,112 @@
+"""GET /api/parks/downtime and /api/parks/waittimes: park rankings of a period."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from webapi import params
+from webapi.blueprints.common import attribution, load_period, location, respond, rounded
+
+bp = Blueprint("parks", __name__, url_prefix="/api/parks")
+
+OPEN_FLAG_PERIODS = ("live", "today")
+
+
+def common_args():
+    args = request.args
+    period = params.period(args)
+    park_filter = params.park_filter(args)
+    year = params.year(args, None) if period == "year" else None
+    return period, park_filter, year
+
+
+def _sort_key(sort_by: str):
+    if sort_by == "uptime_percentage":
+        return lambda r: (r["uptime_percentage"] is None, r["uptime_percentage"] or 0,
+                          r["park_id"])
+    return lambda r: (-(r[sort_by] or 0), r["park_id"])
+
+
+@bp.get("/downtime")
+def downtime():
+    period, park_filter, year = common_args()
+    sort_by = params.sort_by(request.args)
+    limit = params.limit(request.args)
+
+    def compute():
+        label, rows, marks, _now = load_period(period, park_filter, year,
+                                               open_flag=period in OPEN_FLAG_PERIODS)
+        listed = [r for r in rows
+                  if r["shame_score"] is not None and rounded(r["shame_score"], 1) > 0]
+        listed.sort(key=_sort_key(sort_by))
+        data = []
+        for rank, row in enumerate(listed[:limit], start=1):
+            item = {
+                "rank": rank, "park_id": row["park_id"], "park_name": row["park_name"],
+                "location": location(row),
+                "shame_score": rounded(row["shame_score"], 1),
+                "total_downtime_hours": rounded(row["total_downtime_hours"], 2),
+                "weighted_downtime_hours": rounded(row["weighted_downtime_hours"], 2),
+                "uptime_percentage": rounded(row["uptime_percentage"], 1),
+                "rides_down": int(row["rides_down"] or 0),
+                "trend_percentage": rounded(row["shame_trend"], 1),
+                "snapshot_count": int(row["sample_count"]),
+            }
+            if period in OPEN_FLAG_PERIODS:
+                item["park_is_open"] = bool(row["park_is_open"])
+            if period == "year":
+                item["previous_year_shame_score"] = rounded(row["previous_shame_score"], 1)
+                item["is_complete"] = bool(row["is_complete"])
+            data.append(item)
+        total_hours = sum((r["total_downtime_hours"] or 0) for r in rows)
+        return {
+            "success": True, "period": period, "filter": park_filter, "sort_by": sort_by,
+            "period_label": label,
+            **({"year": int(label)} if period == "year" else {}),
+            "aggregate_stats": {
+                "total_parks_tracked": sum(1 for r in rows if r["sample_count"] > 0),
+                "total_parks": marks.total_parks,
+                "total_downtime_hours": rounded(total_hours, 2),
+            },
+            "data": data,
+            "attribution": attribution(),
+        }
+
+    return respond((period, year, park_filter, sort_by, limit), compute)
+
+
+@bp.get("/waittimes")
+def waittimes():
+    period, park_filter, year = common_args()
+    limit = params.limit(request.args)
+
+    def compute():
+        label, rows, _marks, _now = load_period(period, park_filter, year,
+                                                open_flag=period in OPEN_FLAG_PERIODS)
+        listed = [r for r in rows if r["avg_wait_minutes"] is not None]
+        listed.sort(key=lambda r: (-r["avg_wait_minutes"], r["park_id"]))
+        data = []
+        for rank, row in enumerate(listed[:limit], start=1):
+            item = {
+                "rank": rank, "park_id": row["park_id"], "park_name": row["park_name"],
+                "location": location(row),
+                "avg_wait_minutes": rounded(row["avg_wait_minutes"], 1),
+                "peak_wait_minutes": (int(row["peak_wait_minutes"])
+                                      if row["peak_wait_minutes"] is not None else None),
+                "rides_reporting": int(row["rides_reporting"] or 0),
+                "trend_percentage": rounded(row["wait_trend"], 1),
+            }
+            if period in OPEN_FLAG_PERIODS:
+                item["park_is_open"] = bool(row["park_is_open"])
+            if period == "year":
+                item["previous_year_avg_wait_minutes"] = rounded(
+                    row["previous_avg_wait_minutes"], 1)
+                item["is_complete"] = bool(row["is_complete"])
+            data.append(item)
+        return {
+            "success": True, "period": period, "filter": park_filter, "period_label": label,
+            **({"year": int(label)} if period == "year" else {}),
+            "data": data, "attribution": attribution(),
+        }
+
+    return respond((period, year, park_filter, limit), compute)

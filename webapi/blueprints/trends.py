@@ -1,0 +1,73 @@
+"""GET /api/trends/least-reliable and /api/trends/longest-wait-times (entity=parks)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from webapi import params
+from webapi.blueprints.common import (
+    attribution,
+    load_period,
+    location,
+    respond,
+    rounded,
+    timestamp,
+)
+from webapi.blueprints.rides import ride_level_answer
+
+bp = Blueprint("trends", __name__, url_prefix="/api/trends")
+
+
+def _args():
+    args = request.args
+    period = params.period(args, allow_live=False)
+    park_filter = params.park_filter(args)
+    entity = params.entity(args)
+    limit = params.limit(args, default=10, maximum=20)
+    year = params.year(args, None) if period == "year" else None
+    return period, park_filter, entity, limit, year
+
+
+def _body(period, park_filter, entity, label, data, now):
+    return {"success": True, "period": period, "filter": park_filter, "entity": entity,
+            "period_label": label, "count": len(data), "data": data,
+            "attribution": attribution(), "timestamp": timestamp(now)}
+
+
+@bp.get("/least-reliable")
+def least_reliable():
+    period, park_filter, entity, limit, year = _args()
+    if entity == "rides":
+        return ride_level_answer()
+
+    def compute():
+        label, rows, _marks, now = load_period(period, park_filter, year, open_flag=False)
+        listed = [r for r in rows
+                  if r["shame_score"] is not None and rounded(r["shame_score"], 1) > 0]
+        listed.sort(key=lambda r: (-r["shame_score"], r["park_id"]))
+        data = [{"rank": rank, "park_id": r["park_id"], "park_name": r["park_name"],
+                 "location": location(r), "avg_shame_score": rounded(r["shame_score"], 1),
+                 "uptime_percentage": rounded(r["uptime_percentage"], 1)}
+                for rank, r in enumerate(listed[:limit], start=1)]
+        return _body(period, park_filter, entity, label, data, now)
+
+    return respond((period, year, park_filter, entity, limit), compute)
+
+
+@bp.get("/longest-wait-times")
+def longest_wait_times():
+    period, park_filter, entity, limit, year = _args()
+    if entity == "rides":
+        return ride_level_answer()
+
+    def compute():
+        label, rows, _marks, now = load_period(period, park_filter, year, open_flag=False)
+        listed = [r for r in rows if r["avg_wait_minutes"] is not None]
+        listed.sort(key=lambda r: (-r["avg_wait_minutes"], r["park_id"]))
+        data = [{"rank": rank, "park_id": r["park_id"], "park_name": r["park_name"],
+                 "location": location(r), "avg_wait_time": rounded(r["avg_wait_minutes"], 0),
+                 "rides_with_waits": int(r["rides_reporting"] or 0)}
+                for rank, r in enumerate(listed[:limit], start=1)]
+        return _body(period, park_filter, entity, label, data, now)
+
+    return respond((period, year, park_filter, entity, limit), compute)

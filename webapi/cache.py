@@ -1,0 +1,46 @@
+"""Response cache (short-lived, keyed by the normalised request) and last-good answers.
+
+``fresh`` entries answer without touching the database for ``CACHE_SECONDS``
+(0 = off). ``last good`` entries are kept (LRU, bounded) regardless of the
+cache lifetime: when the database is unreachable, the last good answer of the
+same request is served with ``"stale": true``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+
+class ResponseCache:
+    def __init__(self, seconds: float, max_entries: int):
+        self.seconds = float(seconds)
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple, tuple[float, dict]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def fresh(self, key: tuple) -> dict | None:
+        if self.seconds <= 0:
+            return None
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry and time.monotonic() - entry[0] < self.seconds:
+            return entry[1]
+        return None
+
+    def last_good(self, key: tuple) -> dict | None:
+        with self._lock:
+            entry = self._entries.get(key)
+        return entry[1] if entry else None
+
+    def store(self, key: tuple, body: dict) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic(), body)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

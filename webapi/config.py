@@ -1,0 +1,71 @@
+"""Configuration of the API: defaults, overridden by the environment, then by create_app(config).
+
+Environment variables (all optional except the database URL):
+
+* ``PARKSTATS_DATABASE_URL``: mysql://user:password@host:port/database (primary);
+* ``PARKSTATS_READ_DATABASE_URL``: a replica for the rankings (default: the primary);
+* ``PARKSTATS_CACHE_SECONDS``: response cache lifetime, 0 = off (default 30);
+* ``PARKSTATS_STALE_ENTRIES``: last-good answers kept for stale-on-error (default 2000);
+* ``PARKSTATS_POOL_SIZE``: most pooled connections per pool (default 20);
+* ``PARKSTATS_DB_CONNECT_TIMEOUT`` / ``PARKSTATS_DB_READ_TIMEOUT``: seconds (default 2 / 10).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+
+def utc_now() -> datetime:
+    """The real clock: naive UTC, whole seconds (stored DATETIMEs are naive UTC)."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+DEFAULTS = {
+    "DATABASE_URL": None,
+    "READ_DATABASE_URL": None,
+    "CACHE_SECONDS": 30,
+    "STALE_ENTRIES": 2000,
+    "POOL_SIZE": 20,
+    "DB_CONNECT_TIMEOUT": 2,
+    "DB_READ_TIMEOUT": 10,
+    # Seconds the settings rows (snapshot interval...) are kept in-process.
+    "SETTINGS_SECONDS": 60,
+    # "now" for every period: a callable returning naive UTC (tests inject a clock).
+    "NOW": utc_now,
+    # Health thresholds (seconds).
+    "HOURLY_LAG_LIMIT": 15 * 60,
+    "DAILY_LAG_LIMIT": 2 * 3600,
+    "SNAPSHOT_AGE_LIMIT": 15 * 60,
+    # Live: a park's latest snapshot counts when it is at most this old.
+    "LIVE_WINDOW_SECONDS": 2 * 3600,
+    "ATTRIBUTION": {"data_source": "Queue-Times.com", "url": "https://queue-times.com"},
+}
+
+ENVIRONMENT = {
+    "PARKSTATS_DATABASE_URL": ("DATABASE_URL", str),
+    "PARKSTATS_READ_DATABASE_URL": ("READ_DATABASE_URL", str),
+    "PARKSTATS_CACHE_SECONDS": ("CACHE_SECONDS", float),
+    "PARKSTATS_STALE_ENTRIES": ("STALE_ENTRIES", int),
+    "PARKSTATS_POOL_SIZE": ("POOL_SIZE", int),
+    "PARKSTATS_DB_CONNECT_TIMEOUT": ("DB_CONNECT_TIMEOUT", int),
+    "PARKSTATS_DB_READ_TIMEOUT": ("DB_READ_TIMEOUT", int),
+}
+
+
+def load(overrides: dict | None = None) -> dict:
+    config = dict(DEFAULTS)
+    for variable, (key, kind) in ENVIRONMENT.items():
+        value = os.environ.get(variable)
+        if value not in (None, ""):
+            try:
+                config[key] = kind(value)
+            except ValueError as exc:
+                raise ValueError(f"{variable}={value!r} is not a valid {kind.__name__}") from exc
+    config.update(overrides or {})
+    if not config["DATABASE_URL"]:
+        raise RuntimeError("PARKSTATS_DATABASE_URL is not set "
+                           "(mysql://user:password@host:port/database)")
+    if not config["READ_DATABASE_URL"]:
+        config["READ_DATABASE_URL"] = config["DATABASE_URL"]
+    return config
