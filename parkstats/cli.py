@@ -1,4 +1,4 @@
-"""Command line: ``parkstats migrate | rollback | localdb ...``.
+"""Command line: ``parkstats migrate | rollback | localdb | demo``.
 
 ``make migrate`` and friends call these; each prints what it did.
 """
@@ -60,6 +60,26 @@ def cmd_localdb(args: argparse.Namespace) -> None:
         print(f"Local server {state}: {server.url(LOCAL_DATABASE)} (data in {server.basedir})")
 
 
+def _utc_datetime(text: str):
+    from datetime import UTC, datetime
+
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from parkstats.demo import load_demo
+
+    url = database_url()
+    print(f"Loading demo data into {url}", flush=True)
+    result = load_demo(url, days=args.days, end=args.end, parks=args.parks,
+                       aggregate=not args.no_aggregate, retention=not args.keep_raw,
+                       workers=args.workers)
+    print(f"Loaded {result}.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parkstats", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -70,6 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
     local = sub.add_parser("localdb", help="the project's own local server in .localdb/")
     local.add_argument("action", choices=("start", "stop", "status"))
     local.set_defaults(func=cmd_localdb)
+    demo = sub.add_parser("demo", help="create the ~80 demo parks and load their history")
+    demo.add_argument("--days", type=int, default=None,
+                      help="local days of history up to --end (default: from Jan 1 of last year)")
+    demo.add_argument("--end", type=_utc_datetime, default=None,
+                      help="last snapshot time, ISO 8601, UTC unless it has an offset "
+                           "(default: now)")
+    demo.add_argument("--parks", type=int, default=None, help="only the first N parks")
+    demo.add_argument("--no-aggregate", action="store_true",
+                      help="raw snapshots only: no backfill_aggregates(), no retention")
+    demo.add_argument("--keep-raw", action="store_true",
+                      help="aggregate but keep all raw history (no apply_retention())")
+    demo.add_argument("--workers", type=int, default=1,
+                      help="connections writing days in parallel (default 1)")
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 
