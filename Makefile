@@ -28,6 +28,9 @@ venv: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+run: $(STAMP)
+	@$(PY) -m parkstats run
+
 migrate: $(STAMP)
 	$(PY) -m parkstats migrate
 

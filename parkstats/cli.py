@@ -1,4 +1,4 @@
-"""Command line: ``parkstats migrate | rollback | localdb | demo``.
+"""Command line: ``parkstats migrate | rollback | localdb | demo | collector | run``.
 
 ``make migrate`` and friends call these; each prints what it did.
 """
@@ -80,6 +80,18 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(f"Loaded {result}.")
 
 
+def cmd_collector(args: argparse.Namespace) -> None:
+    from parkstats.collector import run_collector
+
+    run_collector(database_url(), interval=args.interval, once=args.once)
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    from parkstats.run import run
+
+    run(port=args.port, days=args.days)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parkstats", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--workers", type=int, default=1,
                       help="connections writing days in parallel (default 1)")
     demo.set_defaults(func=cmd_demo)
+    coll = sub.add_parser("collector", help="the live collector simulation: a snapshot per "
+                          "park every 5 minutes through record_park_snapshot()")
+    coll.add_argument("--interval", type=int, default=300, help="seconds between collections")
+    coll.add_argument("--once", action="store_true", help="collect once and exit")
+    coll.set_defaults(func=cmd_collector)
+    run_p = sub.add_parser("run", help="make run: database, migrations, demo, collector, API")
+    run_p.add_argument("--port", type=int, default=5001)
+    run_p.add_argument("--days", type=int, default=None,
+                       help="demo history on first run (default: from Jan 1 of last year)")
+    run_p.set_defaults(func=cmd_run)
     return parser
 
 

@@ -1,0 +1,207 @@
+"""The live collector simulation: a snapshot per park every 5 minutes.
+
+``python -m parkstats collector`` (or ``run_collector(url)``) wakes up on
+every 5-minute boundary of the real clock and calls
+``record_park_snapshot(park_id, recorded_at, park_open, rides_json)`` for every
+active demo park, ride by ride, continuing the behaviour of the demo history
+(``parkstats.demo.ParkModel``): each park's opening hours in its own time zone,
+rides in refurbishment, scheduled closures, breakdown tracks whose blocks last
+15 minutes to 2 hours (the same hash as the history, so a breakdown in
+progress when the history ends goes on), waits following the crowd of the day.
+
+When it starts after a pause (the first start after the demo load, or a
+restart hours later), it first fills the missing 5-minute slots (up to 8 days)
+with the demo loader, without the bulk flag, so hours already aggregated are
+queued for re-aggregation by the late-data triggers.  Then the event scheduler
+does the rest: nothing here aggregates.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pymysql
+
+from parkstats.db import DatabaseUrl, connect
+from parkstats.demo import (
+    SLOT_MINUTES,
+    DayPlan,
+    ParkModel,
+    hash_int,
+    load_demo,
+    load_models,
+    slot_index,
+    unit,
+)
+
+CATCH_UP_LIMIT = timedelta(days=8)
+TIER_WAIT = {1: 1.7, 2: 1.0, 3: 0.45, None: 0.9}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def floor_slot(at: datetime, minutes: int = SLOT_MINUTES) -> datetime:
+    at = at.replace(second=0, microsecond=0)
+    return at - timedelta(minutes=at.minute % minutes)
+
+
+def ride_statuses(model: ParkModel, at: datetime, plan: DayPlan) -> tuple[int, list[dict]]:
+    """(park_open, rides_json items) of a park at ``at`` (UTC, on a 5-minute slot)."""
+    park_open = plan.open_at is not None and plan.open_at <= at < plan.close_at
+    rides = sorted(model.rides, key=lambda r: r.ride_id)
+    if not park_open:
+        return 0, [{"ride_id": r.ride_id,
+                    "status": "REFURBISHMENT" if r.ride_id in plan.refurb else "CLOSED",
+                    "wait_minutes": None} for r in rides]
+    available = [r for r in rides if r.ride_id not in plan.refurb and r.ride_id not in plan.closed]
+    down: set[int] = set()
+    g = slot_index(at)
+    for k, (weight, block) in enumerate(model.tracks):
+        if not model.track_down(k, at, plan):
+            continue
+        candidates = [r for r in available if r.ride_id not in down and r.weight == weight]
+        candidates = candidates or [r for r in available if r.ride_id not in down]
+        if candidates:
+            pick = hash_int("pick", model.park_id, k + 1, (g + (k + 1) * 7) // block)
+            down.add(candidates[pick % len(candidates)].ride_id)
+    wave = model.wait_wave(at, plan)
+    waiting = [r for r in available if r.ride_id not in down and r.has_wait]
+    norm = (sum(TIER_WAIT[r.tier] for r in waiting) / len(waiting)) if waiting else 1.0
+    down_status = "CLOSED" if model.info.closed_means_down else "DOWN"
+    items = []
+    for r in rides:
+        if r.ride_id in plan.refurb:
+            items.append({"ride_id": r.ride_id, "status": "REFURBISHMENT", "wait_minutes": None})
+        elif r.ride_id in plan.closed:
+            items.append({"ride_id": r.ride_id, "status": "CLOSED", "wait_minutes": None})
+        elif r.ride_id in down:
+            items.append({"ride_id": r.ride_id, "status": down_status, "wait_minutes": None})
+        else:
+            wait = None
+            if r.has_wait:
+                noise = 0.75 + 0.5 * unit("wait", r.ride_id, g)
+                wait = max(5, 5 * round(wave * TIER_WAIT[r.tier] / norm * noise / 5))
+            items.append({"ride_id": r.ride_id, "status": "OPERATING", "wait_minutes": wait})
+    return 1, items
+
+
+class Collector:
+    """Writes one snapshot per park per slot through record_park_snapshot()."""
+
+    def __init__(self, url: DatabaseUrl, say: Callable[[str], None] = print):
+        self.url = url
+        self.say = say
+        self.conn: pymysql.Connection | None = None
+        self.models: list[ParkModel] = []
+        self.zone: ZoneInfo | None = None
+
+    def _connection(self) -> pymysql.Connection:
+        if self.conn is None or not self.conn.open:
+            self.conn = connect(self.url)
+            with self.conn.cursor() as cur:
+                cur.execute("SELECT setting_value FROM settings "
+                            "WHERE setting_name = 'reporting_time_zone'")
+                self.zone = ZoneInfo(cur.fetchone()[0])
+            self.models = load_models(self.conn)
+        return self.conn
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def latest_snapshot(self) -> datetime | None:
+        with self._connection().cursor() as cur:
+            cur.execute("SELECT MAX(recorded_at) FROM park_snapshots")
+            return cur.fetchone()[0]
+
+    def catch_up(self, now: datetime) -> int:
+        """Fill the slots missed since the newest snapshot (at most 8 days back)."""
+        latest = self.latest_snapshot()
+        last_slot = floor_slot(now) - timedelta(minutes=SLOT_MINUTES)
+        if latest is None or latest >= last_slot:
+            return 0
+        start = max(latest + timedelta(minutes=SLOT_MINUTES), last_slot - CATCH_UP_LIMIT)
+        self.say(f"collector: filling the gap since {latest:%Y-%m-%d %H:%M} UTC "
+                 f"({(last_slot - latest) / timedelta(minutes=1):.0f} minutes)")
+        result = load_demo(self._connection(), start=start, end=last_slot, bulk=False,
+                           aggregate=False, progress=False)
+        return result.snapshots
+
+    def collect(self, at: datetime) -> str:
+        conn = self._connection()
+        began = time.monotonic()
+        open_parks = down = written = 0
+        failures = []
+        with conn.cursor() as cur:
+            for model in self.models:
+                local_day = at.replace(tzinfo=UTC).astimezone(self.zone).date()
+                plan = model.day_plan(local_day, self.zone)
+                park_open, items = ride_statuses(model, at, plan)
+                try:
+                    cur.execute("CALL record_park_snapshot(%s, %s, %s, %s)",
+                                (model.park_id, at, park_open, json.dumps(items)))
+                    row = cur.fetchone()
+                    while cur.nextset():
+                        pass
+                except pymysql.MySQLError as exc:
+                    failures.append(f"park {model.park_id}: {exc.args[-1]}")
+                    if isinstance(exc, pymysql.OperationalError):
+                        self.close()
+                        break
+                    continue
+                written += 1
+                open_parks += park_open
+                down += row[2] if row else 0
+        line = (f"collector: {at:%Y-%m-%d %H:%M} UTC, {written} parks recorded "
+                f"({open_parks} open, {down} rides down) in {time.monotonic() - began:.1f} s")
+        if failures:
+            line += f"; {len(failures)} failed, first: {failures[0]}"
+        return line
+
+
+def run_collector(url: DatabaseUrl, interval: int = SLOT_MINUTES * 60, once: bool = False,
+                  stop: threading.Event | None = None,
+                  say: Callable[[str], None] = print) -> None:
+    """Collect on every ``interval`` boundary of the real clock until ``stop`` is set
+    (or SIGINT/SIGTERM when run in the main thread)."""
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+
+    def log(msg: str) -> None:
+        say(msg)
+        sys.stdout.flush()
+
+    collector = Collector(url, log)
+    try:
+        try:
+            collector.catch_up(utcnow())
+        except pymysql.MySQLError as exc:
+            log(f"collector: could not fill the gap: {exc.args[-1]}")
+        while not stop.is_set():
+            now = utcnow()
+            at = floor_slot(now, max(1, interval // 60))
+            if once:
+                log(collector.collect(at))
+                return
+            nxt = at + timedelta(seconds=interval)
+            if stop.wait((nxt - utcnow()).total_seconds()):
+                break
+            try:
+                log(collector.collect(nxt))
+            except pymysql.MySQLError as exc:
+                collector.close()
+                log(f"collector: database unavailable ({exc.args[-1]}); retrying next slot")
+    finally:
+        collector.close()
