@@ -156,8 +156,8 @@ CREATE TABLE yearly_park_stats (
 CREATE TABLE aggregation_job_log (
     job_id         BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
     job_type       ENUM('hourly', 'daily', 'yearly', 'cycle', 'backfill', 'retention', 'verify') NOT NULL,
-    period_start   DATETIME        NULL COMMENT 'UTC start of the bucket or range',
-    period_end     DATETIME        NULL COMMENT 'UTC end (exclusive)',
+    period_start   DATETIME        NULL COMMENT 'Start of the bucket or range: UTC hour (hourly, backfill, retention, verify), local date at 00:00 (daily), Jan 1 (yearly)',
+    period_end     DATETIME        NULL COMMENT 'End (exclusive), same convention',
     status         ENUM('running', 'success', 'failed', 'skipped') NOT NULL,
     started_at     DATETIME(3)     NOT NULL,
     finished_at    DATETIME(3)     NULL,
@@ -167,6 +167,7 @@ CREATE TABLE aggregation_job_log (
     error_message  VARCHAR(1024)   NULL COMMENT 'Error text, or why a job was skipped',
     CONSTRAINT pk_aggregation_job_log PRIMARY KEY (job_id),
     INDEX ix_aggregation_job_log_type_started (job_type, started_at),
+    INDEX ix_aggregation_job_log_type_status (job_type, status, started_at),
     INDEX ix_aggregation_job_log_started (started_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COMMENT = 'One row per aggregation, backfill, retention or verify job';
 

@@ -1,0 +1,177 @@
+CREATE PROCEDURE aggregation_run_bucket(
+    IN p_level VARCHAR(8),
+    IN p_start DATETIME,
+    IN p_end DATETIME,
+    IN p_job_type VARCHAR(16),
+    IN p_on_failure TINYINT,
+    IN p_advance TINYINT,
+    IN p_now DATETIME,
+    IN p_real_start DATETIME(6),
+    OUT p_ok TINYINT,
+    OUT p_rows BIGINT,
+    OUT p_error VARCHAR(1024))
+    SQL SECURITY INVOKER
+    MODIFIES SQL DATA
+    COMMENT '
+Description
+-----------
+Internal: (re)aggregates one bucket (or one batch of buckets) of a level in
+its own transaction, and logs it in aggregation_job_log.
+  hourly: the UTC hours in [p_start, p_end); removes them from
+          aggregation_queue; queues their local days that the daily
+          watermark has already passed; with p_advance = 1 moves the hourly
+          watermark to p_end in the same transaction.
+  daily:  the local dates in [DATE(p_start), DATE(p_end)); removes them from
+          the queue and queues their years.
+  yearly: the years in [YEAR(p_start), YEAR(p_end)); removes them from the queue.
+On any SQL error an exit handler rolls back, reads SQLSTATE, errno and message
+with GET DIAGNOSTICS and, depending on p_on_failure, logs the failure and
+queues the bucket with a growing back-off (5 min, 10, 20, ... up to 1 day),
+then returns p_ok = 0 so the caller goes on with the next bucket.
+
+Parameters
+----------
+p_level (VARCHAR): hourly, daily or yearly.
+p_start, p_end (DATETIME): the bucket range; p_end exclusive.
+p_job_type (VARCHAR): job_type written to the log (the level, or backfill).
+p_on_failure (TINYINT): 0 roll back silently, 1 log, 2 log and queue with back-off.
+p_advance (TINYINT): 1 moves the hourly watermark to p_end on success.
+p_now (DATETIME), p_real_start (DATETIME(6)): the caller''s clock readings.
+p_ok (OUT TINYINT): 1 on success.
+p_rows (OUT BIGINT): rows of the level in the range.
+p_error (OUT VARCHAR): "errno SQLSTATE: message" on failure.
+
+Example
+-------
+CALL aggregation_run_bucket(''hourly'', ''2026-11-23 14:00:00'', ''2026-11-23 15:00:00'',
+    ''hourly'', 2, 0, UTC_TIMESTAMP(), UTC_TIMESTAMP(6), @ok, @rows, @error);
+'
+BEGIN
+    DECLARE v_started DATETIME(3);
+    DECLARE v_sqlstate CHAR(5) DEFAULT NULL;
+    DECLARE v_errno INT DEFAULT NULL;
+    DECLARE v_message VARCHAR(1024) DEFAULT NULL;
+    DECLARE v_daily_done DATETIME DEFAULT NULL;
+
+    DECLARE EXIT HANDLER FOR SQLEXCEPTION
+    BEGIN
+        GET DIAGNOSTICS CONDITION 1
+            v_sqlstate = RETURNED_SQLSTATE,
+            v_errno = MYSQL_ERRNO,
+            v_message = MESSAGE_TEXT;
+        ROLLBACK;
+        SET p_ok = 0;
+        SET p_rows = 0;
+        SET p_error = LEFT(CONCAT(COALESCE(v_errno, 0), ' ', COALESCE(v_sqlstate, '?????'), ': ',
+                                  COALESCE(v_message, 'unknown error')), 1024);
+        IF p_on_failure >= 1 THEN
+            INSERT INTO aggregation_job_log
+                (job_type, period_start, period_end, status, started_at, finished_at,
+                 rows_affected, error_code, error_sqlstate, error_message)
+            VALUES
+                (p_job_type, p_start, p_end, 'failed', v_started,
+                 aggregation_clock(p_now, p_real_start), 0, v_errno, v_sqlstate,
+                 LEFT(v_message, 1024));
+        END IF;
+        IF p_on_failure >= 2 THEN
+            INSERT INTO aggregation_queue
+                (level, period_start, queued_at, failures, next_attempt_at, last_error)
+            VALUES
+                (p_level, p_start, p_now, 1, TIMESTAMPADD(MINUTE, 5, p_now), p_error)
+            ON DUPLICATE KEY UPDATE
+                failures = failures + 1,
+                next_attempt_at = TIMESTAMPADD(MINUTE, LEAST(1440, 5 << LEAST(failures - 1, 9)),
+                                               VALUES(queued_at)),
+                last_error = VALUES(last_error);
+        END IF;
+    END;
+
+    SET v_started = aggregation_clock(p_now, p_real_start);
+    SET p_ok = 0;
+    SET p_rows = 0;
+    SET p_error = NULL;
+
+    START TRANSACTION;
+
+    IF p_level = 'hourly' THEN
+        CALL aggregate_hours_range(p_start, p_end, p_now, p_rows);
+
+        DELETE FROM aggregation_queue
+         WHERE level = 'hourly'
+           AND period_start >= p_start
+           AND period_start < p_end;
+
+        SELECT done_through
+          INTO v_daily_done
+          FROM aggregation_watermarks
+         WHERE level = 'daily';
+
+        -- Days already aggregated that contain these hours must be redone.
+        INSERT INTO aggregation_queue
+            (level, period_start, queued_at, failures, next_attempt_at, last_error)
+        SELECT 'daily',
+               c.local_date,
+               p_now,
+               0,
+               p_now,
+               NULL
+          FROM calendar_days AS c
+         WHERE c.utc_start < p_end
+           AND c.utc_start > TIMESTAMPADD(HOUR, -26, p_start)
+           AND c.utc_end > p_start
+           AND c.local_date < v_daily_done
+        ON DUPLICATE KEY UPDATE
+            queued_at = VALUES(queued_at);
+
+        IF p_advance = 1 THEN
+            UPDATE aggregation_watermarks
+               SET done_through = p_end,
+                   updated_at = p_now
+             WHERE level = 'hourly'
+               AND (done_through IS NULL OR done_through < p_end);
+        END IF;
+    ELSEIF p_level = 'daily' THEN
+        CALL aggregate_days_range(DATE(p_start), DATE(p_end), p_now, p_rows);
+
+        DELETE FROM aggregation_queue
+         WHERE level = 'daily'
+           AND period_start >= p_start
+           AND period_start < p_end;
+
+        INSERT INTO aggregation_queue
+            (level, period_start, queued_at, failures, next_attempt_at, last_error)
+        SELECT 'yearly',
+               MAKEDATE(y.year, 1),
+               p_now,
+               0,
+               p_now,
+               NULL
+          FROM (
+                SELECT DISTINCT c.year
+                  FROM calendar_days AS c
+                 WHERE c.local_date >= DATE(p_start)
+                   AND c.local_date < DATE(p_end)
+               ) AS y
+        ON DUPLICATE KEY UPDATE
+            queued_at = VALUES(queued_at);
+    ELSEIF p_level = 'yearly' THEN
+        CALL aggregate_years_range(YEAR(p_start), YEAR(p_end), p_now, p_rows);
+
+        DELETE FROM aggregation_queue
+         WHERE level = 'yearly'
+           AND period_start >= p_start
+           AND period_start < p_end;
+    ELSE
+        SIGNAL SQLSTATE '45000'
+            SET MESSAGE_TEXT = 'aggregation_run_bucket: level must be hourly, daily or yearly';
+    END IF;
+
+    INSERT INTO aggregation_job_log
+        (job_type, period_start, period_end, status, started_at, finished_at, rows_affected)
+    VALUES
+        (p_job_type, p_start, p_end, 'success', v_started,
+         aggregation_clock(p_now, p_real_start), p_rows);
+
+    COMMIT;
+    SET p_ok = 1;
+END

@@ -1,0 +1,13 @@
+CREATE TRIGGER park_snapshots_after_delete
+    AFTER DELETE ON park_snapshots
+    FOR EACH ROW
+BEGIN
+    -- After a snapshot is deleted: queue its hour when that hour is
+    -- already aggregated, so the next run_aggregation() cycle redoes the hour,
+    -- its day and its year.
+    -- Bulk loaders set @parkstats_bulk_load = 1 to skip this and then call
+    -- backfill_aggregates() for the range they loaded.
+    IF COALESCE(@parkstats_bulk_load, 0) <> 1 THEN
+        CALL aggregation_mark_dirty(OLD.recorded_at);
+    END IF;
+END

@@ -1,0 +1,138 @@
+"""Plain-Python aggregation of snapshots, the independent oracle of the SQL engine.
+
+Snapshots are dicts with the columns of ``park_snapshots`` (``recorded_at`` a
+naive UTC datetime, decimals as ``Decimal``).  Hours are UTC; days and years
+are local to America/Los_Angeles, computed with zoneinfo (not calendar_days).
+The rules are those of SPEC section 5 and docs/architecture.md: a row for
+every active park in every hour, plus every park with snapshots; a daily row
+for every park with an hourly row in the day; a yearly row for every park
+with a daily row in the year.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+ZONE = ZoneInfo("America/Los_Angeles")
+HOUR = timedelta(hours=1)
+
+SUMS = ("sample_count", "open_sample_count", "shame_sum", "shame_count", "wait_sum",
+        "wait_count", "down_samples", "weighted_down_samples", "operating_samples")
+MAXES = ("peak_wait_minutes", "max_rides_down")
+MEASURES = SUMS + MAXES
+
+
+def hour_floor(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def local_date(utc_moment: datetime) -> date:
+    return utc_moment.replace(tzinfo=UTC).astimezone(ZONE).date()
+
+
+def local_midnight_utc(day: date) -> datetime:
+    local = datetime(day.year, day.month, day.day, tzinfo=ZONE)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def hours_in_day(day: date) -> int:
+    span = local_midnight_utc(day + timedelta(days=1)) - local_midnight_utc(day)
+    return int(span.total_seconds() // 3600)
+
+
+def _empty() -> dict:
+    row = {name: 0 for name in SUMS}
+    row["shame_sum"] = Decimal(0)
+    row["wait_sum"] = Decimal(0)
+    row.update({name: None for name in MAXES})
+    return row
+
+
+def _max(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)
+
+
+def _add_snapshot(row: dict, snap: dict) -> None:
+    row["sample_count"] += 1
+    if not snap["park_open"]:
+        return
+    row["open_sample_count"] += 1
+    if snap["shame_score"] is not None:
+        row["shame_sum"] += Decimal(snap["shame_score"])
+        row["shame_count"] += 1
+    if snap["avg_wait_minutes"] is not None:
+        row["wait_sum"] += Decimal(snap["avg_wait_minutes"]) * snap["rides_reporting"]
+    row["wait_count"] += snap["rides_reporting"]
+    row["peak_wait_minutes"] = _max(row["peak_wait_minutes"], snap["peak_wait_minutes"])
+    row["down_samples"] += snap["rides_down"]
+    row["weighted_down_samples"] += snap["weight_down"]
+    row["operating_samples"] += snap["rides_operating"]
+    row["max_rides_down"] = _max(row["max_rides_down"], snap["rides_down"])
+
+
+def _add_row(total: dict, part: dict) -> None:
+    for name in SUMS:
+        total[name] += part[name]
+    for name in MAXES:
+        total[name] = _max(total[name], part[name])
+
+
+def hourly(snapshots, active_parks, start: datetime, end: datetime) -> dict:
+    """{(hour_start_utc, park_id): measures} for the UTC hours in [start, end)."""
+    rows: dict = {}
+    hour = start
+    while hour < end:
+        for park in active_parks:
+            rows[(hour, park)] = _empty()
+        hour += HOUR
+    for snap in snapshots:
+        hour = hour_floor(snap["recorded_at"])
+        if start <= hour < end:
+            _add_snapshot(rows.setdefault((hour, snap["park_id"]), _empty()), snap)
+    return rows
+
+
+def daily(hourly_rows: dict, days) -> dict:
+    """{(stat_date, park_id): measures + hours_in_day} for the given local dates."""
+    wanted = set(days)
+    rows: dict = {}
+    for (hour, park), measures in hourly_rows.items():
+        day = local_date(hour)
+        if day in wanted:
+            row = rows.setdefault((day, park), _empty() | {"hours_in_day": hours_in_day(day)})
+            _add_row(row, measures)
+    return rows
+
+
+def yearly(daily_rows: dict, now_utc: datetime) -> dict:
+    """{(year, park_id): measures + days_covered, is_complete, first/last_stat_date}."""
+    today = local_date(now_utc)
+    rows: dict = {}
+    for (day, park), measures in sorted(daily_rows.items()):
+        row = rows.setdefault((day.year, park), _empty() | {
+            "days_covered": 0, "first_stat_date": day, "last_stat_date": day})
+        _add_row(row, measures)
+        row["days_covered"] += 1
+        row["last_stat_date"] = day
+    for (year, _park), row in rows.items():
+        days_in_year = (date(year + 1, 1, 1) - date(year, 1, 1)).days
+        ended = today >= date(year + 1, 1, 1)
+        row["is_complete"] = int(ended and row["days_covered"] == days_in_year)
+    return rows
+
+
+def complete_days(start: datetime, end: datetime) -> list[date]:
+    """Local dates whose whole [midnight, next midnight) lies in [start, end)."""
+    days = []
+    day = local_date(start)
+    while local_midnight_utc(day + timedelta(days=1)) <= end:
+        if local_midnight_utc(day) >= start:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
