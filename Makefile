@@ -34,6 +34,18 @@ run: $(STAMP)
 migrate: $(STAMP)
 	$(PY) -m parkstats migrate
 
+# The benchmark (docs/benchmarks.md): BENCH_DAYS of raw history (default 400, ~9 M rows,
+# built once into the git-ignored .benchdb/ and reused), BENCH_ARGS for python -m bench.
+BENCH_DAYS  ?= 400
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+bench: $(BENCH_STAMP)
+	$(PY) -m bench --days $(BENCH_DAYS) $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 

@@ -1,0 +1,139 @@
+"""``python -m bench``: build or reuse the bench database, measure, print, save JSON."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from importlib.metadata import version
+
+from bench import database, jobs, load, rankings, report
+from bench.httpserver import ApiServer
+from parkstats.db import connect
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        ram = int(open("/proc/meminfo").readline().split()[1]) / 1024 / 1024
+    except OSError:
+        ram = 0
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(ram, 1),
+            "kernel": platform.release(), "python": platform.python_version(),
+            "gunicorn": version("gunicorn"), "aiohttp": version("aiohttp"),
+            "flask": version("flask"), "pymysql": version("pymysql")}
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    env = os.environ.get
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--days", type=int, default=int(env("BENCH_DAYS") or 400),
+                   help="days of raw history (default 400, env BENCH_DAYS)")
+    p.add_argument("--parks", type=int, default=80)
+    p.add_argument("--repeat", type=int, default=int(env("BENCH_REPEAT") or 100),
+                   help="timed calls per ranking for the API's SQL and HTTP (default 100)")
+    p.add_argument("--baseline-repeat", type=int, default=5,
+                   help="timed runs per raw baseline (default 5, at least 3)")
+    p.add_argument("--baseline-budget", type=float, default=40,
+                   help="stop timing a baseline after this many seconds (once 3 runs are in)")
+    p.add_argument("--new-hours", type=int, default=3,
+                   help="new-hour cycles timed (hours left to run_aggregation)")
+    p.add_argument("--burst", type=int, default=1000, help="concurrent requests (1000)")
+    p.add_argument("--held", type=int, default=10000, help="connections held (10000)")
+    p.add_argument("--held-ramp", type=float, default=20, help="seconds to open them (20)")
+    p.add_argument("--held-window", type=float, default=20,
+                   help="seconds over which the held connections make their second request")
+    p.add_argument("--retention-drops", type=int, default=3,
+                   help="days dropped per table size (each an apply_retention() call)")
+    p.add_argument("--skip-load", action="store_true")
+    p.add_argument("--skip-retention", action="store_true")
+    p.add_argument("--rebuild", action="store_true", help="rebuild the bench database")
+    p.add_argument("--output", help="JSON file (default bench/results/bench-<time>-<days>d.json)")
+    return p.parse_args(argv)
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    began = time.monotonic()
+    started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    url, meta = database.ensure_database(args.days, args.parks, rebuild=args.rebuild, say=say)
+    last = datetime.fromisoformat(meta["last_snapshot"])
+    now = last + timedelta(minutes=2)
+    with connect(url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT VERSION()")
+        server_version = cur.fetchone()[0]
+    results: dict = {"meta": {
+        "started_at": started.isoformat(), "days": args.days, "parks": args.parks,
+        "rows": int(meta["rows"]), "first_snapshot": meta["first_snapshot"],
+        "last_snapshot": meta["last_snapshot"], "now": now.isoformat(),
+        "database_built_at": meta["built_at"], "server_version": f"MariaDB/MySQL {server_version}",
+        "server_options": list(database.SERVER_EXTRA), "machine": machine(),
+        "repeat": args.repeat, "baseline_repeat": args.baseline_repeat,
+    }}
+
+    say("\n== Aggregation: backfill, floor, new-hour cycles ==")
+    results["jobs"] = jobs.aggregate_all(url, now, new_hours=args.new_hours, say=say)
+    results["jobs"].update(jobs.day_and_year(url, now, repeat=10, say=say))
+
+    say("\n== Rankings: the API's SQL and the raw GROUP BY baseline ==")
+    db_part = rankings.measure_sql_and_baseline(
+        url, now, repeat=args.repeat, baseline_repeat=args.baseline_repeat,
+        baseline_budget_s=args.baseline_budget, say=say)
+
+    log_path = report.RESULTS_DIR / "gunicorn.log"
+    report.RESULTS_DIR.mkdir(exist_ok=True)
+    load.raise_fd_limit()  # gunicorn inherits it too
+    say("\n== Rankings over HTTP, response cache off ==")
+    with ApiServer(str(url), now, cache_seconds=0, log_path=log_path) as api:
+        nocache = rankings.measure_http(api.port, repeat=args.repeat, key="http_nocache", say=say)
+    say("\n== Rankings over HTTP, response cache on (30 s) ==")
+    with ApiServer(str(url), now, cache_seconds=30, log_path=log_path) as api:
+        cache = rankings.measure_http(api.port, repeat=args.repeat, key="http_cache", say=say)
+        results["load"] = {"server": api.settings()}
+        if not args.skip_load:
+            paths = [rankings.path(e, p) for p in rankings.PERIODS for e in rankings.ENDPOINTS]
+            say(f"\n== Load: {args.burst} concurrent requests ==")
+            results["load"]["burst"] = load.burst(api.port, paths, args.burst)
+            b = results["load"]["burst"]
+            say(f"  wall {b['wall_s']} s, max {b['latency']['max_ms']} ms, "
+                f"errors {b['errors']} {b['error_kinds'] or ''}")
+            say(f"\n== Load: {args.held} connections held ==")
+            results["load"]["held"] = load.held(api.port, paths, args.held,
+                                                ramp_s=args.held_ramp, window_s=args.held_window)
+            h = results["load"]["held"]
+            say(f"  {h.get('established_at_server_while_held')} established at the server, "
+                f"errors {h['errors']} {h['error_kinds'] or ''}")
+    results["rankings"] = rankings.combine(db_part, nocache, cache)
+
+    if not args.skip_retention:
+        say("\n== Retention: one day dropped, two table sizes ==")
+        small_days = max(5, min(30, args.days // 4))
+        results["retention"] = {}
+        for size, days in (("small", small_days), ("large", args.days)):
+            copy = jobs.ensure_retention_copy(
+                url, f"{database.DATABASE}_retention_{size}", days, meta,
+                min_days=args.retention_drops + 2, say=say)
+            results["retention"][size] = jobs.retention(copy, drops=args.retention_drops,
+                                                        say=say)
+
+    results["targets"] = report.targets(results)
+    results["meta"]["seconds"] = round(time.monotonic() - began, 1)
+    path = report.save(results, args.output and __import__("pathlib").Path(args.output))
+    say("\n" + report.table(results))
+    say(f"\nResults: {path} (and bench/results/latest.json); took {results['meta']['seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

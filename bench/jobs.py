@@ -1,0 +1,299 @@
+"""Jobs: backfill next to its floor, the new-hour cycle, a day, a year, retention.
+
+All in the bench database with the procedures' clock pinned
+(``@parkstats_now``) to the end of the history, so that every run measures
+the same work whatever day it runs.
+
+* backfill: aggregates are emptied (tables truncated, watermarks reset, as
+  after a bulk load), then ``backfill_aggregates(first, to)`` over the whole
+  raw history but the last few hours; the floor is one ``INSERT ... SELECT
+  ... GROUP BY (hour, park)`` of the same rows into a scratch copy of
+  ``hourly_park_stats`` (same columns and keys), the least any hourly
+  aggregation of those rows can cost.
+* new hour: the hours left out by the backfill are then aggregated one per
+  ``run_aggregation()`` call, the clock set just after each hour's grace
+  period, as the event does every 5 minutes.
+* ``aggregate_day`` of a complete day and ``aggregate_year`` of the current
+  (partial) year, repeated (absolute upserts: each call redoes the same work).
+* retention: two scratch databases copied from the bench database, a small
+  and a large ``park_snapshots``; in each, ``apply_retention()`` with the
+  clock set so that exactly the oldest day of raw data is past the retention
+  horizon.  Each run drops the next oldest day; the copies are rebuilt when
+  they run short.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+
+from bench.database import BUILD_VERSION, read_meta, write_meta
+from bench.stats import sample, summary
+from parkstats.db import DatabaseUrl, connect
+from parkstats.migrate import migrate
+
+MEASURES = ("sample_count", "open_sample_count", "shame_sum", "shame_count", "wait_sum",
+            "wait_count", "peak_wait_minutes", "down_samples", "weighted_down_samples",
+            "operating_samples", "max_rides_down")
+HOUR_OF = "TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, '2000-01-01', {0}), '2000-01-01')"
+FLOOR = f"""
+INSERT INTO bench_floor_hourly (hour_start_utc, park_id, {", ".join(MEASURES)}, aggregated_at)
+SELECT {HOUR_OF.format("s.recorded_at")} AS hour_start, s.park_id,
+       COUNT(*),
+       SUM(s.park_open),
+       COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.shame_score END), 0),
+       SUM(s.park_open = 1 AND s.shame_score IS NOT NULL),
+       COALESCE(SUM(CASE WHEN s.park_open = 1 AND s.avg_wait_minutes IS NOT NULL
+                         THEN s.avg_wait_minutes * s.rides_reporting END), 0),
+       COALESCE(SUM(CASE WHEN s.park_open = 1 AND s.avg_wait_minutes IS NOT NULL
+                         THEN s.rides_reporting END), 0),
+       MAX(CASE WHEN s.park_open = 1 THEN s.peak_wait_minutes END),
+       COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.rides_down END), 0),
+       COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.weight_down END), 0),
+       COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.rides_operating END), 0),
+       MAX(CASE WHEN s.park_open = 1 THEN s.rides_down END),
+       UTC_TIMESTAMP()
+  FROM park_snapshots s
+ WHERE s.recorded_at >= %s AND s.recorded_at < %s
+ GROUP BY hour_start, s.park_id
+"""
+
+
+def call(cur, sql: str, args=None) -> list[tuple]:
+    """Run a CALL; the rows of its last result set (the procedures' summaries)."""
+    cur.execute(sql, args)
+    rows = list(cur.fetchall()) if cur.description else []
+    names = [d[0] for d in cur.description] if cur.description else []
+    while cur.nextset():
+        if cur.description:
+            rows = list(cur.fetchall())
+            names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in rows]
+
+
+def has_routine(cur, name: str) -> bool:
+    cur.execute("SELECT 1 FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() "
+                "AND ROUTINE_NAME = %s", (name,))
+    return cur.fetchone() is not None
+
+
+def setting(cur, name: str) -> str:
+    cur.execute("SELECT setting_value FROM settings WHERE setting_name = %s", (name,))
+    return cur.fetchone()[0]
+
+
+def floor_hour(at: datetime) -> datetime:
+    return at.replace(minute=0, second=0, microsecond=0)
+
+
+def reset_aggregates(cur) -> None:
+    for table in ("hourly_park_stats", "daily_park_stats", "yearly_park_stats",
+                  "aggregation_queue", "aggregation_job_log"):
+        cur.execute(f"TRUNCATE TABLE {table}")
+    cur.execute("UPDATE aggregation_watermarks "
+                "SET done_through = NULL, updated_at = UTC_TIMESTAMP()")
+
+
+def aggregate_all(url: DatabaseUrl, now: datetime, *, new_hours: int, say=print) -> dict:
+    """Backfill (timed), floor (timed), then the last ``new_hours`` hours one cycle each."""
+    out: dict = {}
+    with connect(url, read_timeout=7200) as conn, conn.cursor() as cur:
+        cur.execute("SET @parkstats_now = %s", (now,))
+        cur.execute("SELECT MIN(recorded_at), COUNT(*) FROM park_snapshots")
+        first, _total = cur.fetchone()
+        first = floor_hour(first)
+        last_complete = floor_hour(now)  # hours before it are complete
+        grace = int(setting(cur, "aggregation_grace_minutes"))
+        if now < last_complete + timedelta(minutes=grace):
+            last_complete -= timedelta(hours=1)
+        to = last_complete - timedelta(hours=new_hours)
+        cur.execute("SELECT COUNT(*) FROM park_snapshots WHERE recorded_at >= %s "
+                    "AND recorded_at < %s", (first, to))
+        rows = cur.fetchone()[0]
+        say(f"Backfill of {rows:,} raw snapshots ({first} to {to} UTC) ...")
+        reset_aggregates(cur)
+        if has_routine(cur, "backfill_aggregates"):
+            began = time.perf_counter()
+            summary_rows = call(cur, "CALL backfill_aggregates(%s, %s)", (first, to))
+            backfill_s = time.perf_counter() - began
+            out["backfill"] = {"from": str(first), "to": str(to), "raw_rows": rows,
+                               "seconds": round(backfill_s, 3),
+                               "summary": _plain(summary_rows)}
+        else:
+            say("  backfill_aggregates() is not installed: aggregating with run_aggregation()")
+            out["backfill"] = {"from": str(first), "to": str(to), "raw_rows": rows,
+                               "seconds": None, "summary": "backfill_aggregates() not installed"}
+            cur.execute("UPDATE settings SET setting_value = '1000000' "
+                        "WHERE setting_name = 'max_hours_per_cycle'")
+            cur.execute("SET @parkstats_now = %s", (to + timedelta(minutes=grace),))
+            try:
+                call(cur, "CALL run_aggregation()")
+            finally:
+                cur.execute("UPDATE settings SET setting_value = '48' "
+                            "WHERE setting_name = 'max_hours_per_cycle'")
+        say(f"  backfill: {out['backfill']['seconds']} s")
+
+        # The floor: one INSERT ... SELECT ... GROUP BY of the same rows.
+        cur.execute("DROP TABLE IF EXISTS bench_floor_hourly")
+        cur.execute("CREATE TABLE bench_floor_hourly LIKE hourly_park_stats")
+        began = time.perf_counter()
+        floor_rows = cur.execute(FLOOR, (first, to))
+        floor_s = time.perf_counter() - began
+        cur.execute("DROP TABLE bench_floor_hourly")
+        out["floor"] = {"statement": "INSERT ... SELECT ... GROUP BY hour, park_id",
+                        "rows_written": floor_rows, "seconds": round(floor_s, 3)}
+        if out["backfill"]["seconds"]:
+            out["backfill"]["ratio_to_floor"] = round(out["backfill"]["seconds"] / floor_s, 2)
+        say(f"  floor (INSERT ... SELECT ... GROUP BY): {floor_s:.2f} s")
+
+        # New hours, one cycle each.
+        cycles = []
+        for i in range(new_hours):
+            hour = to + timedelta(hours=i)
+            cur.execute("SET @parkstats_now = %s",
+                        (hour + timedelta(hours=1, minutes=grace + 1),))
+            began = time.perf_counter()
+            summary_rows = call(cur, "CALL run_aggregation()")
+            seconds = time.perf_counter() - began
+            cycles.append({"hour": str(hour), "seconds": round(seconds, 4),
+                           "summary": _plain(summary_rows)})
+        cur.execute("SET @parkstats_now = %s", (now,))
+        began = time.perf_counter()
+        idle = call(cur, "CALL run_aggregation()")
+        idle_s = time.perf_counter() - began
+        out["new_hour_cycle"] = {**summary([c["seconds"] for c in cycles]), "cycles": cycles,
+                                 "idle_cycle_ms": round(idle_s * 1000, 2),
+                                 "idle_summary": _plain(idle)}
+        say(f"  new-hour cycle: median {out['new_hour_cycle']['median_ms']} ms "
+            f"(n={len(cycles)}); idle cycle {idle_s * 1000:.1f} ms")
+    return out
+
+
+def _plain(rows: list[dict]) -> list[dict]:
+    return [{k: (str(v) if not isinstance(v, int | float | str | type(None)) else v)
+             for k, v in r.items()} for r in rows]
+
+
+def day_and_year(url: DatabaseUrl, now: datetime, *, repeat: int, say=print) -> dict:
+    out = {}
+    with connect(url, read_timeout=3600) as conn, conn.cursor() as cur:
+        cur.execute("SET @parkstats_now = %s", (now,))
+        cur.execute("SELECT local_date, year FROM calendar_days WHERE utc_start <= %s "
+                    "ORDER BY utc_start DESC LIMIT 1", (now,))
+        today, year = cur.fetchone()
+        day = today - timedelta(days=7)
+        times, result = sample(lambda: call(cur, "CALL aggregate_day(%s)", (day,)),
+                               repeat=repeat, warmup=1)
+        out["aggregate_day"] = {"day": str(day), **summary(times), "summary": _plain(result)}
+        times, result = sample(lambda: call(cur, "CALL aggregate_year(%s)", (year,)),
+                               repeat=repeat, warmup=1)
+        out["aggregate_year"] = {"year": year, **summary(times), "summary": _plain(result)}
+    say(f"  aggregate_day: median {out['aggregate_day']['median_ms']} ms; "
+        f"aggregate_year: median {out['aggregate_year']['median_ms']} ms")
+    return out
+
+
+# -- retention -----------------------------------------------------------------
+
+def _day_partitions(cur) -> list[tuple[str, int]]:
+    """(name, rows) of park_snapshots' daily partitions holding rows, oldest first."""
+    cur.execute("SELECT PARTITION_NAME FROM information_schema.PARTITIONS "
+                "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'park_snapshots' "
+                "AND PARTITION_NAME REGEXP '^p[0-9]{8}$' ORDER BY PARTITION_NAME")
+    names = [r[0] for r in cur.fetchall()]
+    out = []
+    for name in names:
+        cur.execute(f"SELECT COUNT(*) FROM park_snapshots PARTITION ({name})")
+        n = cur.fetchone()[0]
+        if n:
+            out.append((name, n))
+    return out
+
+
+def _partition_end(name: str) -> datetime:
+    return datetime.strptime(name[1:], "%Y%m%d") + timedelta(days=1)
+
+
+def ensure_retention_copy(source: DatabaseUrl, name: str, days: int, source_meta: dict,
+                          min_days: int, say=print) -> DatabaseUrl:
+    """A scratch database with the first ``days`` days of the bench data, aggregated."""
+    url = source.with_database(name)
+    meta = read_meta(url)
+    if (meta.get("version") == BUILD_VERSION and meta.get("source_built_at")
+            == source_meta.get("built_at") and meta.get("days") == str(days)
+            and int(meta.get("days_left", 0)) >= min_days):
+        migrate(url, say=lambda _line: None)
+        return url
+    say(f"  copying {days} days of raw snapshots into {name} ...")
+    with connect(source, database=False) as conn, conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+    migrate(url, say=lambda _line: None)
+    src = f"`{source.database}`"
+    with connect(url, read_timeout=7200) as conn, conn.cursor() as cur:
+        cur.execute(f"SELECT MIN(recorded_at) FROM {src}.park_snapshots")
+        first = cur.fetchone()[0]
+        cur.execute("SELECT utc_start FROM calendar_days WHERE utc_start > %s "
+                    "ORDER BY utc_start LIMIT 1 OFFSET %s", (first, days - 1))
+        end = cur.fetchone()[0]
+        cur.execute(f"INSERT INTO parks SELECT * FROM {src}.parks")
+        cur.execute(f"INSERT INTO rides SELECT * FROM {src}.rides")
+        call(cur, "CALL maintain_snapshot_partitions(%s)", (first.date(),))
+        cur.execute("SET @parkstats_bulk_load = 1")
+        cur.execute(f"INSERT INTO park_snapshots SELECT * FROM {src}.park_snapshots "
+                    "WHERE recorded_at < %s", (end,))
+        cols = ", ".join(("hour_start_utc", "park_id", *MEASURES, "aggregated_at"))
+        cur.execute(f"INSERT INTO hourly_park_stats ({cols}) SELECT {cols} FROM "
+                    f"{src}.hourly_park_stats WHERE hour_start_utc < %s", (end,))
+        cols = ", ".join(("stat_date", "park_id", "hours_in_day", *MEASURES, "aggregated_at"))
+        cur.execute(f"INSERT INTO daily_park_stats ({cols}) SELECT {cols} FROM "
+                    f"{src}.daily_park_stats d WHERE d.stat_date < DATE(%s)",
+                    (end - timedelta(hours=12),))
+        cur.execute("SELECT local_date FROM calendar_days WHERE utc_start = %s", (end,))
+        end_date = cur.fetchone()[0]
+        cur.execute("UPDATE aggregation_watermarks SET done_through = %s "
+                    "WHERE level = 'hourly'", (end,))
+        cur.execute("UPDATE aggregation_watermarks SET done_through = %s "
+                    "WHERE level = 'daily'", (datetime.combine(end_date, datetime.min.time()),))
+        cur.execute("SET @parkstats_bulk_load = NULL")
+        for table in ("park_snapshots", "hourly_park_stats", "daily_park_stats"):
+            cur.execute(f"ANALYZE TABLE {table}")
+            cur.fetchall()
+        left = len(_day_partitions(cur))
+    write_meta(url, {"version": BUILD_VERSION, "source_built_at": source_meta.get("built_at"),
+                     "days": days, "days_left": left})
+    return url
+
+
+def retention(url: DatabaseUrl, *, drops: int, say=print) -> dict:
+    """``drops`` calls of apply_retention(), each with exactly one more day past the horizon."""
+    times, details = [], []
+    with connect(url, read_timeout=3600) as conn, conn.cursor() as cur:
+        if not has_routine(cur, "apply_retention"):
+            return {"error": "apply_retention() is not installed"}
+        keep = int(setting(cur, "raw_retention_days"))
+        cur.execute("SELECT COUNT(*) FROM park_snapshots")
+        size = cur.fetchone()[0]
+        for _ in range(drops):
+            parts = _day_partitions(cur)
+            oldest, oldest_rows = parts[0]
+            now = _partition_end(oldest) + timedelta(days=keep, hours=1)
+            cur.execute("SET @parkstats_now = %s", (now,))
+            began = time.perf_counter()
+            result = call(cur, "CALL apply_retention()")
+            seconds = time.perf_counter() - began
+            after = _day_partitions(cur)
+            dropped = [p for p, _ in parts if p not in {q for q, _ in after}]
+            times.append(seconds)
+            details.append({"now": str(now), "seconds": round(seconds, 4), "partition": oldest,
+                            "partition_rows": oldest_rows, "dropped": dropped,
+                            "summary": _plain(result)})
+        cur.execute("SET @parkstats_now = NULL")
+        cur.execute("SELECT COUNT(*) FROM park_snapshots")
+        size_after = cur.fetchone()[0]
+        left = len(_day_partitions(cur))
+    write_meta(url, {"days_left": left})
+    out = {"database": url.database, "table_rows_before": size, "table_rows_after": size_after,
+           **summary(times), "calls": details}
+    say(f"  retention on {size:,} rows: median {out['median_ms']} ms per day dropped "
+        f"({[d['dropped'] for d in details]})")
+    return out

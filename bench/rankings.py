@@ -1,0 +1,143 @@
+"""Rankings: the API's SQL, HTTP without and with the cache, and the raw baseline.
+
+(a) ``sql``: the statements the API runs for a ranking, through the API's
+    own code (``webapi.stats.read_watermarks`` + ``period_rows`` on a
+    ``webapi.db.Database``), for the spans ``webapi.periods.resolve`` gives;
+(b) ``http_nocache`` / (c) ``http_cache``: GET over one kept-alive
+    connection to gunicorn, response cache off (PARKSTATS_CACHE_SECONDS=0)
+    / on (the default 30 s: every timed request after the first is a hit);
+(d) ``baseline``: bench.baseline's GROUP BY over raw snapshots.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from bench import baseline
+from bench.stats import sample, summary
+from parkstats.db import DatabaseUrl, connect
+
+PERIODS = ("today", "yesterday", "last_week", "last_month", "year")
+ENDPOINTS = baseline.ENDPOINTS
+
+
+def path(endpoint: baseline.Endpoint, period: str) -> str:
+    return endpoint.path + ("&" if "?" in endpoint.path else "?") + f"period={period}"
+
+
+def interval_minutes(url: DatabaseUrl) -> int:
+    with connect(url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT setting_value FROM settings "
+                    "WHERE setting_name = 'snapshot_interval_minutes'")
+        return int(cur.fetchone()[0])
+
+
+def measure_sql_and_baseline(url: DatabaseUrl, now: datetime, *, repeat: int,
+                             baseline_repeat: int, baseline_budget_s: float,
+                             say=print) -> dict:
+    """{(period, endpoint): {"sql", "baseline", "baseline_rows", "span"}}."""
+    from webapi.calendar import Calendar
+    from webapi.db import Database
+    from webapi.periods import resolve
+    from webapi.stats import period_rows, read_watermarks
+
+    db = Database(str(url), pool_size=2, read_timeout=3600)
+    calendar = Calendar(db)
+    interval = interval_minutes(url)
+    raw = connect(url, read_timeout=3600)
+    out = {}
+    try:
+        for period in PERIODS:
+            _label, current, previous = resolve(calendar, period, now)
+            for endpoint in ENDPOINTS:
+                open_flag = period in endpoint.open_flag_periods
+
+                def api_sql(open_flag=open_flag, current=current, previous=previous):
+                    marks = read_watermarks(db, False)
+                    rows, _ = period_rows(db, calendar, now=now, interval=interval,
+                                          disney_universal=False, current=current,
+                                          previous=previous, live_window=timedelta(hours=2),
+                                          with_open_flag=open_flag, marks=marks)
+                    return rows
+
+                sql_times, rows = sample(api_sql, repeat=repeat, warmup=3)
+                args = baseline.params(current, previous, now, interval, endpoint.limit)
+
+                def base(endpoint=endpoint, args=args):
+                    return baseline.run(raw, endpoint, args)
+
+                base_times, base_rows = sample(base, repeat=baseline_repeat, warmup=1,
+                                               budget_s=baseline_budget_s)
+                s, b = summary(sql_times), summary(base_times)
+                say(f"  {period:<10} {endpoint.name:<26} sql {s['median_ms']:8.2f} ms   "
+                    f"raw baseline {b['median_ms']:10.1f} ms   "
+                    f"x{b['median_ms'] / s['median_ms']:,.0f}")
+                out[(period, endpoint.name)] = {
+                    "sql": s, "baseline": b, "baseline_rows": base_rows, "api_rows": len(rows),
+                    "span": [str(current.utc_start), str(current.utc_end)],
+                    "previous_span": ([str(previous.utc_start), str(previous.utc_end)]
+                                      if previous is not None
+                                      and endpoint.name.startswith("parks") else None),
+                }
+    finally:
+        raw.close()
+        db.close()
+    return out
+
+
+def measure_http(port: int, *, repeat: int, key: str, say=print) -> dict:
+    """{(period, endpoint): {key: summary, key + "_body": parsed JSON of the last answer}}."""
+    from bench.httpserver import KeepAliveClient
+
+    client = KeepAliveClient(port)
+    out = {}
+    try:
+        for period in PERIODS:
+            for endpoint in ENDPOINTS:
+                target = path(endpoint, period)
+                statuses = []
+
+                def get(target=target, statuses=statuses):
+                    status, body = client.get(target)
+                    statuses.append(status)
+                    return body
+
+                times, body = sample(get, repeat=repeat, warmup=3)
+                bad = [s for s in statuses if s != 200]
+                s = summary(times)
+                say(f"  {period:<10} {endpoint.name:<26} {key:<13} median {s['median_ms']:7.2f} ms"
+                    f"  p95 {s['p95_ms']:7.2f} ms" + (f"  {len(bad)} non-200!" if bad else ""))
+                out[(period, endpoint.name)] = {key: {**s, "errors": len(bad)},
+                                                key + "_body": json.loads(body)}
+    finally:
+        client.close()
+    return out
+
+
+def combine(db_part: dict, nocache: dict, cache: dict) -> list[dict]:
+    """One record per (period, endpoint) with ratios and the ranking check."""
+    records = []
+    for period in PERIODS:
+        for endpoint in ENDPOINTS:
+            k = (period, endpoint.name)
+            d, n, c = db_part[k], nocache.get(k, {}), cache.get(k, {})
+            body = n.get("http_nocache_body") or {}
+            same, why = (False, "no HTTP answer")
+            if body.get("success"):
+                same, why = baseline.compare(endpoint, body.get("data", []), d["baseline_rows"])
+            sql_ms = d["sql"]["median_ms"]
+            http_ms = (n.get("http_nocache") or {}).get("median_ms")
+            base_ms = d["baseline"]["median_ms"]
+            records.append({
+                "period": period, "endpoint": endpoint.name, "url": path(endpoint, period),
+                "span_utc": d["span"], "previous_span_utc": d["previous_span"],
+                "api_park_rows": d["api_rows"], "ranked_items": len(body.get("data", [])),
+                "sql": d["sql"], "http_nocache": n.get("http_nocache"),
+                "http_cache": c.get("http_cache"), "baseline": d["baseline"],
+                "ratio_baseline_over_sql": round(base_ms / sql_ms, 1) if sql_ms else None,
+                "ratio_baseline_over_http_nocache": (round(base_ms / http_ms, 1)
+                                                     if http_ms else None),
+                "same_ranking": same, "ranking_mismatch": why or None,
+            })
+    return records

@@ -1,0 +1,169 @@
+"""The printed table, the target checks (SPEC section 9) and the JSON file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+SLOW_PERIODS = ("last_week", "last_month", "year")
+RESULTS_DIR = Path(__file__).with_name("results")
+
+
+def _ms(s: dict | None, key: str = "median_ms") -> str:
+    if not s or s.get(key) is None:
+        return "-"
+    v = s[key]
+    return f"{v:.0f}" if v >= 100 else f"{v:.1f}" if v >= 10 else f"{v:.2f}"
+
+
+def _pair(s: dict | None) -> str:
+    return f"{_ms(s)} / {_ms(s, 'p95_ms')}"
+
+
+def targets(results: dict) -> list[dict]:
+    out = []
+
+    def add(name, value, goal, ok):
+        out.append({"target": name, "value": value, "goal": goal, "ok": bool(ok)})
+
+    for r in results.get("rankings", []):
+        label = f"{r['period']} {r['endpoint']}"
+        need = 100 if r["period"] in SLOW_PERIODS else 10
+        ratio = r["ratio_baseline_over_sql"]
+        add(f"raw baseline / API SQL, {label}", f"x{ratio:,.0f}" if ratio else "-",
+            f">= x{need}", ratio is not None and ratio >= need)
+        h = r.get("http_nocache") or {}
+        add(f"HTTP no cache, {label}", f"{_pair(h)} ms", "median < 10, p95 < 25 ms",
+            h.get("median_ms") is not None and h["median_ms"] < 10 and h["p95_ms"] < 25
+            and not h.get("errors"))
+        add(f"same ranking as raw baseline, {label}",
+            "yes" if r["same_ranking"] else f"NO: {r['ranking_mismatch']}", "yes",
+            r["same_ranking"])
+    load = results.get("load", {})
+    if "burst" in load:
+        b = load["burst"]
+        add(f"{b['requests']} concurrent requests",
+            f"max {_ms(b['latency'], 'max_ms')} ms, {b['errors']} errors",
+            "all within 2 s, no error", b["all_within_2s"])
+    if "held" in load:
+        h = load["held"]
+        add(f"{h['connections']} concurrent connections held",
+            f"{h.get('established_at_server_while_held')} established, {h['errors']} errors",
+            "no error", h["errors"] == 0
+            and (h.get("established_at_server_while_held") or 0) >= h["connections"])
+    jobs = results.get("jobs", {})
+    if "new_hour_cycle" in jobs:
+        c = jobs["new_hour_cycle"]
+        add("new-hour run_aggregation() cycle", f"max {_ms(c, 'max_ms')} ms", "< 100 ms",
+            c.get("max_ms") is not None and c["max_ms"] < 100)
+    if jobs.get("backfill", {}).get("ratio_to_floor") is not None:
+        ratio = jobs["backfill"]["ratio_to_floor"]
+        add("backfill / INSERT...SELECT floor", f"x{ratio}", "<= x1.5", ratio <= 1.5)
+    ret = results.get("retention", {})
+    if ret.get("small", {}).get("median_ms") and ret.get("large", {}).get("median_ms"):
+        s, big = ret["small"], ret["large"]
+        ratio = big["median_ms"] / s["median_ms"]
+        add("retention of a day: large / small table",
+            f"x{ratio:.2f} ({big['table_rows_before']:,} vs {s['table_rows_before']:,} rows)",
+            "independent of size (<= x1.5)", ratio <= 1.5)
+    return out
+
+
+def table(results: dict) -> str:
+    lines = []
+    meta = results["meta"]
+    lines.append(f"parkstats benchmark: {meta['rows']:,} raw snapshots, {meta['parks']} parks, "
+                 f"{meta['days']} days ({meta['first_snapshot']} .. {meta['last_snapshot']} "
+                 f"UTC); now pinned at {meta['now']} UTC")
+    lines.append(f"machine: {meta['machine']['cpu']} x{meta['machine']['cores']}, "
+                 f"{meta['machine']['ram_gb']} GB RAM; {meta['server_version']}; "
+                 f"Python {meta['machine']['python']}")
+    lines.append("")
+    lines.append("Rankings, ms (median / p95); ratio = raw baseline median / API SQL median")
+    head = (f"{'period':<11}{'endpoint':<27}{'API SQL':>15}{'HTTP no cache':>17}"
+            f"{'HTTP cache':>15}{'raw GROUP BY':>19}{'ratio':>9}{'same':>6}")
+    lines.append(head)
+    lines.append("-" * len(head))
+    for r in results.get("rankings", []):
+        ratio = r["ratio_baseline_over_sql"]
+        lines.append(f"{r['period']:<11}{r['endpoint']:<27}{_pair(r['sql']):>15}"
+                     f"{_pair(r['http_nocache']):>17}{_pair(r['http_cache']):>15}"
+                     f"{_pair(r['baseline']):>19}{(f'x{ratio:,.0f}' if ratio else '-'):>9}"
+                     f"{('yes' if r['same_ranking'] else 'NO'):>6}")
+    load = results.get("load", {})
+    if load:
+        lines.append("")
+        lines.append("Load (gunicorn " + ", ".join(
+            f"{k}={v}" for k, v in load.get("server", {}).items()
+            if k in ("worker_class", "workers", "threads", "worker_connections", "keepalive",
+                     "cache_seconds")) + ")")
+        if "burst" in load:
+            b = load["burst"]
+            lat = b["latency"]
+            lines.append(f"  {b['requests']} concurrent requests over {b['urls']} URLs: wall "
+                         f"{b['wall_s']} s, p50 {_ms(lat)} ms, p99 {_ms(lat, 'p99_ms')} ms, "
+                         f"max {_ms(lat, 'max_ms')} ms, errors {b['errors']} "
+                         f"{b['error_kinds'] or ''}")
+        if "held" in load:
+            h = load["held"]
+            lines.append(
+                f"  {h['connections']} connections held: all open after "
+                f"{h.get('all_open_after_s')} s, {h.get('established_at_server_while_held')} "
+                f"established at the server, created {h.get('connections_created')}, "
+                f"reused {h.get('connections_reused')}, errors {h['errors']} "
+                f"{h['error_kinds'] or ''}")
+            for key, label in (("first_request", "first request (connect + GET)"),
+                               ("request_on_held_connection", "GET on a held connection")):
+                if key in h:
+                    s = h[key]
+                    lines.append(f"    {label}: p50 {_ms(s)} ms, p99 {_ms(s, 'p99_ms')} ms, "
+                                 f"max {_ms(s, 'max_ms')} ms (n={s['n']})")
+    jobs = results.get("jobs", {})
+    if jobs:
+        lines.append("")
+        lines.append("Jobs")
+        b, f = jobs.get("backfill", {}), jobs.get("floor", {})
+        if b:
+            lines.append(f"  backfill_aggregates() of {b['raw_rows']:,} raw rows: "
+                         f"{b['seconds']} s; floor INSERT ... SELECT ... GROUP BY: "
+                         f"{f.get('seconds')} s; ratio x{b.get('ratio_to_floor')}")
+        c = jobs.get("new_hour_cycle")
+        if c:
+            lines.append(f"  run_aggregation() for a new hour: median {_ms(c)} ms, max "
+                         f"{_ms(c, 'max_ms')} ms (n={c['n']}); a cycle with nothing to do: "
+                         f"{c['idle_cycle_ms']} ms")
+        for key in ("aggregate_day", "aggregate_year"):
+            if key in jobs:
+                s = jobs[key]
+                what = s.get("day") or s.get("year")
+                lines.append(f"  {key}({what}): median {_ms(s)} ms, p95 {_ms(s, 'p95_ms')} ms "
+                             f"(n={s['n']})")
+    ret = results.get("retention", {})
+    for size in ("small", "large"):
+        r = ret.get(size)
+        if r and "median_ms" in r:
+            lines.append(f"  apply_retention() dropping one day, table of "
+                         f"{r['table_rows_before']:,} rows: median {_ms(r)} ms, max "
+                         f"{_ms(r, 'max_ms')} ms (n={r['n']})")
+        elif r:
+            lines.append(f"  apply_retention() ({size}): {r.get('error')}")
+    checks = results.get("targets", [])
+    if checks:
+        lines.append("")
+        held = sum(1 for t in checks if t["ok"])
+        lines.append(f"SPEC section 9 targets: {held} of {len(checks)} hold")
+        for t in checks:
+            if not t["ok"]:
+                lines.append(f"  MISS  {t['target']}: {t['value']} (goal {t['goal']})")
+    return "\n".join(lines)
+
+
+def save(results: dict, path: Path | None = None) -> Path:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    if path is None:
+        stamp = results["meta"]["started_at"].replace(":", "").replace("-", "")
+        path = RESULTS_DIR / f"bench-{stamp}-{results['meta']['days']}d.json"
+    text = json.dumps(results, indent=2, default=str)
+    path.write_text(text)
+    (RESULTS_DIR / "latest.json").write_text(text)
+    return path
