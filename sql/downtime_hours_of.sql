@@ -21,4 +21,4 @@ SELECT downtime_hours_of(SUM(down_samples),
                          parkstats_setting(''snapshot_interval_minutes''))
   FROM hourly_park_stats WHERE park_id = 7;
 '
-RETURN COALESCE(p_samples, 0) * p_interval_minutes / 60
+RETURN CAST(COALESCE(p_samples, 0) AS DECIMAL(30, 10)) * p_interval_minutes / 60

@@ -19,5 +19,6 @@ Example
 -------
 SELECT rides_reporting_of(2400, 100);  -- 24
 '
-RETURN CASE WHEN p_open_samples > 0 THEN ROUND(COALESCE(p_wait_count, 0) / p_open_samples)
+RETURN CASE WHEN p_open_samples > 0
+            THEN ROUND(CAST(COALESCE(p_wait_count, 0) AS DECIMAL(30, 10)) / p_open_samples)
             ELSE 0 END

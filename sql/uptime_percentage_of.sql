@@ -20,4 +20,5 @@ Example
 SELECT uptime_percentage_of(930, 70);  -- 93.0
 '
 RETURN CASE WHEN p_operating_samples + p_down_samples > 0
-            THEN p_operating_samples * 100 / (p_operating_samples + p_down_samples) END
+            THEN CAST(p_operating_samples AS DECIMAL(30, 10)) * 100
+                 / (p_operating_samples + p_down_samples) END
