@@ -1,0 +1,121 @@
+"""Each period is exact whichever source serves it: raw, hourly, daily or yearly rows.
+
+The same snapshots are read while aggregation progresses: nothing aggregated,
+yesterday's hours aggregated but not its day, its day aggregated, everything
+aggregated, and a yearly row not written yet. The answers never change.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from api_support import (
+    PARKS,
+    aggregate,
+    half_up,
+    insert_parks,
+    insert_snapshots,
+    make_app,
+    per_park,
+    snapshot,
+    trend,
+    windows,
+)
+from support import scalar
+
+NOW = datetime(2026, 3, 10, 17, 31)  # Tue 10:31 PDT; Sun Mar 8 had 23 hours
+
+
+def _snapshots():
+    rnd = random.Random(7)
+    snaps, t = [], datetime(2026, 3, 8, 8, 0)  # local midnight of Mar 8 (PST)
+    while t < NOW:
+        for park in (1, 2, 3, 4):
+            snaps.append(snapshot(rnd, park, t))
+        t += timedelta(minutes=5)
+    return snaps
+
+
+def _expected(snaps, period):
+    now, before = (per_park(snaps, w) for w in windows(period, NOW))
+    listed = sorted(((p, f) for p, f in now.items()
+                     if f["shame"] is not None and half_up(f["shame"], 1) > 0),
+                    key=lambda x: (-x[1]["shame"], x[0]))
+    return [(p, half_up(f["shame"], 1), half_up(f["downtime"], 2),
+             half_up(f["uptime"], 1), f["rides_down"], f["snapshot_count"],
+             trend(f["shame"], before[p]["shame"] if p in before else None),
+             half_up(f["avg_wait"], 1))
+            for p, f in listed]
+
+
+def _answer(client, period):
+    data = client.get(f"/api/parks/downtime?period={period}").get_json()["data"]
+    waits = {i["park_id"]: i["avg_wait_minutes"] for i in
+             client.get(f"/api/parks/waittimes?period={period}").get_json()["data"]}
+    return [(i["park_id"], i["shame_score"], i["total_downtime_hours"], i["uptime_percentage"],
+             i["rides_down"], i["snapshot_count"], i["trend_percentage"], waits.get(i["park_id"]))
+            for i in data]
+
+
+def _watermarks(db):
+    return (scalar(db, "SELECT done_through FROM aggregation_watermarks WHERE level = 'hourly'"),
+            scalar(db, "SELECT done_through FROM aggregation_watermarks WHERE level = 'daily'"))
+
+
+def test_periods_are_exact_at_every_stage_of_aggregation(db, db_url):
+    insert_parks(db, PARKS[:4])
+    snaps = _snapshots()
+    insert_snapshots(db, snaps)
+    client = make_app(db_url, NOW).test_client()
+    periods = ("today", "yesterday", "year")
+    expected = {p: _expected(snaps, p) for p in periods}
+    assert all(expected.values())
+
+    def check(stage):
+        for period in periods:
+            assert _answer(client, period) == expected[period], (stage, period)
+
+    check("raw snapshots only")
+
+    # Yesterday ended at 07:00 UTC; 3 minutes later (inside the grace) its last hour
+    # is not aggregated, so yesterday = its hourly rows + raw snapshots of 06:00-07:00.
+    aggregate(db, datetime(2026, 3, 10, 7, 3))
+    assert _watermarks(db) == (datetime(2026, 3, 10, 6, 0), datetime(2026, 3, 9, 0, 0))
+    check("yesterday's hours but not its day")
+
+    aggregate(db, datetime(2026, 3, 10, 7, 10))
+    assert _watermarks(db) == (datetime(2026, 3, 10, 7, 0), datetime(2026, 3, 10, 0, 0))
+    assert scalar(db, "SELECT COUNT(*) FROM daily_park_stats WHERE stat_date = '2026-03-09'") == 4
+    check("yesterday's daily row")
+
+    aggregate(db, NOW)
+    assert _watermarks(db)[0] == datetime(2026, 3, 10, 17, 0)
+    check("today's complete hours")
+
+    # A yearly row not written yet (or lagging behind the days): daily rows serve.
+    db.cursor().execute("DELETE FROM yearly_park_stats")
+    check("no yearly row")
+
+
+def test_late_snapshot_of_the_current_hour_is_seen_at_once(db, db_url):
+    insert_parks(db, PARKS[:4])
+    snaps = _snapshots()
+    insert_snapshots(db, snaps)
+    aggregate(db, NOW)
+    client = make_app(db_url, NOW).test_client()
+    before = {i["park_id"]: i for i in
+              client.get("/api/parks/downtime?period=today").get_json()["data"]}
+    # A park-4 snapshot written 30 seconds ago with many rides down.
+    late = snapshot(random.Random(1), 4, NOW - timedelta(seconds=30))
+    late.update(park_open=1, rides_total=18, rides_operating=9, rides_down=9, rides_closed=0,
+                rides_refurbishment=0, weight_total=36, weight_down=30,
+                shame_score=Decimal("8.33"), avg_wait_minutes=Decimal("42.50"),
+                peak_wait_minutes=80, rides_reporting=6)
+    insert_snapshots(db, [late])
+    after = {i["park_id"]: i for i in
+             client.get("/api/parks/downtime?period=today").get_json()["data"]}
+    assert after[4]["snapshot_count"] == before[4]["snapshot_count"] + 1
+    assert after[4]["rides_down"] == 9
+    assert _answer(client, "today") == _expected(snaps + [late], "today")
