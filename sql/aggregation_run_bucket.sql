@@ -35,7 +35,10 @@ p_level (VARCHAR): hourly, daily or yearly.
 p_start, p_end (DATETIME): the bucket range; p_end exclusive.
 p_job_type (VARCHAR): job_type written to the log (the level, or backfill).
 p_on_failure (TINYINT): 0 roll back silently, 1 log, 2 log and queue with back-off.
-p_advance (TINYINT): 1 moves the hourly watermark to p_end on success.
+p_advance (TINYINT): hourly only: 1 moves the hourly watermark to p_end on
+    success (the cycle: hours skipped before p_start are queued); 2 moves it
+    only if it is NULL or inside [p_start, p_end) (backfill: never claims
+    hours before p_start); 0 leaves it.
 p_now (DATETIME), p_real_start (DATETIME(6)): the caller''s clock readings.
 p_ok (OUT TINYINT): 1 on success.
 p_rows (OUT BIGINT): rows of the level in the range.
@@ -129,6 +132,12 @@ BEGIN
                    updated_at = p_now
              WHERE level = 'hourly'
                AND (done_through IS NULL OR done_through < p_end);
+        ELSEIF p_advance = 2 THEN
+            UPDATE aggregation_watermarks
+               SET done_through = p_end,
+                   updated_at = p_now
+             WHERE level = 'hourly'
+               AND (done_through IS NULL OR (done_through >= p_start AND done_through < p_end));
         END IF;
     ELSEIF p_level = 'daily' THEN
         CALL aggregate_days_range(DATE(p_start), DATE(p_end), p_now, p_rows);

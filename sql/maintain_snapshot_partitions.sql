@@ -29,6 +29,7 @@ BEGIN
     DECLARE v_until DATE;
     DECLARE v_added INT DEFAULT 0;
     DECLARE v_list MEDIUMTEXT;
+    DECLARE v_archive_end DATE DEFAULT NULL;
 
     SET SESSION group_concat_max_len = 4194304;
     SET v_until = v_today + INTERVAL parkstats_setting('partitions_ahead_days') DAY;
@@ -55,12 +56,21 @@ BEGIN
         EXECUTE stmt;
         DEALLOCATE PREPARE stmt;
     ELSE
-        IF p_oldest_date < v_first THEN
-            SET v_list = daily_partition_list(p_oldest_date, v_first - INTERVAL 1 DAY);
+        -- p_archive ends where the first daily partition started when it was
+        -- made; retention may have dropped daily partitions since, whose ranges
+        -- went to the next one, so split only up to p_archive's own upper bound.
+        SELECT CAST(TRIM(BOTH '''' FROM PARTITION_DESCRIPTION) AS DATE)
+          INTO v_archive_end
+          FROM information_schema.PARTITIONS
+         WHERE TABLE_SCHEMA = DATABASE()
+           AND TABLE_NAME = 'park_snapshots'
+           AND PARTITION_NAME = 'p_archive';
+        IF p_oldest_date < v_archive_end THEN
+            SET v_list = daily_partition_list(p_oldest_date, v_archive_end - INTERVAL 1 DAY);
             SET @parkstats_ddl = CONCAT(
                 'ALTER TABLE park_snapshots REORGANIZE PARTITION p_archive INTO (',
                 'PARTITION p_archive VALUES LESS THAN (''', p_oldest_date, '''), ', v_list, ')');
-            SET v_added = v_added + DATEDIFF(v_first, p_oldest_date);
+            SET v_added = v_added + DATEDIFF(v_archive_end, p_oldest_date);
             PREPARE stmt FROM @parkstats_ddl;
             EXECUTE stmt;
             DEALLOCATE PREPARE stmt;

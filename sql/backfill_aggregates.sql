@@ -1,0 +1,309 @@
+CREATE PROCEDURE backfill_aggregates(IN p_from_utc DATETIME, IN p_to_utc DATETIME)
+    SQL SECURITY INVOKER
+    MODIFIES SQL DATA
+    COMMENT '
+Description
+-----------
+DBA backfill: re-aggregates the UTC range [p_from_utc, p_to_utc) at every
+level from the raw snapshots: the hours in batches of backfill_batch_hours
+(one INSERT ... SELECT per batch, each batch its own transaction), then the
+local days overlapping the range whose hours are all aggregated, then their
+years. Every batch is logged in aggregation_job_log (job_type backfill).
+Absolute upserts, so an interrupted backfill is simply run again. Hours whose
+raw snapshots were purged by retention (before raw_purged) are never
+recomputed, nor days whose hourly rows were purged: they are reported as
+skipped. Only complete hours (aggregation_grace_minutes after their end) are
+done. Where the range continues the hourly watermark (or starts it on a
+database where nothing was aggregated), the watermarks move past it, so the
+scheduled cycle does not redo it. Bulk loaders insert with
+@parkstats_bulk_load = 1 and then call this. Holds the aggregation lock
+(waits up to 60 s for a running cycle). Returns a one-row summary.
+
+Parameters
+----------
+p_from_utc (DATETIME): start of the range, UTC (rounded down to the hour).
+p_to_utc (DATETIME): end of the range, UTC, exclusive (rounded up to the hour).
+
+Example
+-------
+CALL backfill_aggregates(''2026-01-01 08:00:00'', ''2026-02-01 08:00:00'');
+'
+proc: BEGIN
+    DECLARE v_now DATETIME;
+    DECLARE v_real_start DATETIME(6);
+    DECLARE v_lock_name VARCHAR(64);
+    DECLARE v_job_id BIGINT UNSIGNED DEFAULT NULL;
+    DECLARE v_from DATETIME;
+    DECLARE v_to DATETIME;
+    DECLARE v_complete_until DATETIME;
+    DECLARE v_raw_purged DATETIME DEFAULT NULL;
+    DECLARE v_hourly_purged DATETIME DEFAULT NULL;
+    DECLARE v_hourly_done DATETIME DEFAULT NULL;
+    DECLARE v_hourly_was_null TINYINT DEFAULT 0;
+    DECLARE v_batch_hours INT;
+    DECLARE v_batch_days INT;
+    DECLARE v_at DATETIME;
+    DECLARE v_end DATETIME;
+    DECLARE v_advance TINYINT;
+    DECLARE v_first_day DATE DEFAULT NULL;
+    DECLARE v_last_day DATE DEFAULT NULL;
+    DECLARE v_day DATE;
+    DECLARE v_day_end DATE;
+    DECLARE v_day_of_done DATE DEFAULT NULL;
+    DECLARE v_year SMALLINT;
+    DECLARE v_ok TINYINT;
+    DECLARE v_rows BIGINT;
+    DECLARE v_error VARCHAR(1024);
+    DECLARE v_hours INT DEFAULT 0;
+    DECLARE v_hour_rows BIGINT DEFAULT 0;
+    DECLARE v_days INT DEFAULT 0;
+    DECLARE v_years INT DEFAULT 0;
+    DECLARE v_batches INT DEFAULT 0;
+    DECLARE v_failures INT DEFAULT 0;
+    DECLARE v_skipped_hours INT DEFAULT 0;
+    DECLARE v_skipped_days INT DEFAULT 0;
+    DECLARE v_summary VARCHAR(1024);
+    DECLARE v_sqlstate CHAR(5);
+    DECLARE v_errno INT;
+    DECLARE v_message VARCHAR(1024);
+
+    DECLARE EXIT HANDLER FOR SQLEXCEPTION
+    BEGIN
+        GET DIAGNOSTICS CONDITION 1
+            v_sqlstate = RETURNED_SQLSTATE,
+            v_errno = MYSQL_ERRNO,
+            v_message = MESSAGE_TEXT;
+        ROLLBACK;
+        DO RELEASE_LOCK(v_lock_name);
+        IF v_job_id IS NOT NULL THEN
+            UPDATE aggregation_job_log
+               SET status = 'failed',
+                   finished_at = aggregation_clock(v_now, v_real_start),
+                   error_code = v_errno,
+                   error_sqlstate = v_sqlstate,
+                   error_message = LEFT(v_message, 1024)
+             WHERE job_id = v_job_id;
+        END IF;
+        SELECT LEFT(CONCAT('Backfill failed: ', COALESCE(v_errno, 0), ' ', COALESCE(v_sqlstate, ''),
+                           ': ', COALESCE(v_message, ''), ' (run it again once fixed)'), 1024)
+                   AS summary,
+               v_hours AS hours_aggregated,
+               v_days AS days_aggregated,
+               v_years AS years_aggregated,
+               v_skipped_hours AS hours_skipped,
+               v_failures + 1 AS failures,
+               ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1)
+                   AS duration_ms;
+    END;
+
+    SET v_now = parkstats_now();
+    SET v_real_start = UTC_TIMESTAMP(6);
+    SET v_lock_name = LEFT(CONCAT('parkstats_aggregation.', DATABASE()), 64);
+
+    IF @@GLOBAL.read_only = 1 OR @@innodb_read_only = 1 THEN
+        SELECT 'Read-only server (a replica?): backfill_aggregates() did nothing; run it on the primary'
+                   AS summary,
+               0 AS hours_aggregated, 0 AS days_aggregated, 0 AS years_aggregated,
+               0 AS hours_skipped, 0 AS failures, 0 AS duration_ms;
+        LEAVE proc;
+    END IF;
+    IF p_from_utc IS NULL OR p_to_utc IS NULL OR p_to_utc <= p_from_utc THEN
+        SIGNAL SQLSTATE '45000'
+            SET MESSAGE_TEXT = 'backfill_aggregates: give a UTC range with p_from_utc < p_to_utc';
+    END IF;
+    IF COALESCE(GET_LOCK(v_lock_name, 60), 0) = 0 THEN
+        INSERT INTO aggregation_job_log
+            (job_type, period_start, period_end, status, started_at, finished_at, rows_affected,
+             error_message)
+        VALUES
+            ('backfill', p_from_utc, p_to_utc, 'skipped', aggregation_clock(v_now, v_real_start),
+             aggregation_clock(v_now, v_real_start), 0,
+             'A run_aggregation() cycle or another backfill held the lock for 60 s; run it again');
+        SELECT 'Skipped: the aggregation lock is busy (a cycle or another backfill); run it again'
+                   AS summary,
+               0 AS hours_aggregated, 0 AS days_aggregated, 0 AS years_aggregated,
+               0 AS hours_skipped, 0 AS failures,
+               ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1)
+                   AS duration_ms;
+        LEAVE proc;
+    END IF;
+
+    SET v_batch_hours = LEAST(8760, GREATEST(1, CAST(parkstats_setting('backfill_batch_hours') AS UNSIGNED)));
+    SET v_batch_days = GREATEST(1, v_batch_hours DIV 24);
+    SET v_from = TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, '2000-01-01', p_from_utc), '2000-01-01');
+    SET v_to = TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, '2000-01-01', TIMESTAMPADD(SECOND, 3599, p_to_utc)),
+                            '2000-01-01');
+    SET v_complete_until = TIMESTAMPADD(MINUTE, -CAST(parkstats_setting('aggregation_grace_minutes') AS UNSIGNED),
+                                        v_now);
+    SET v_complete_until = TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, '2000-01-01', v_complete_until),
+                                        '2000-01-01');
+    SET v_to = LEAST(v_to, v_complete_until);
+
+    INSERT INTO aggregation_job_log
+        (job_type, period_start, period_end, status, started_at)
+    VALUES
+        ('backfill', v_from, v_to, 'running', aggregation_clock(v_now, v_real_start));
+    SET v_job_id = LAST_INSERT_ID();
+
+    SELECT MAX(CASE WHEN level = 'hourly' THEN done_through END),
+           MAX(CASE WHEN level = 'raw_purged' THEN done_through END),
+           MAX(CASE WHEN level = 'hourly_purged' THEN done_through END)
+      INTO v_hourly_done, v_raw_purged, v_hourly_purged
+      FROM aggregation_watermarks;
+    SET v_hourly_was_null = (v_hourly_done IS NULL);
+
+    -- Hours whose raw snapshots are gone keep their rows as they are.
+    IF v_from < v_raw_purged THEN
+        SET v_skipped_hours = GREATEST(0, TIMESTAMPDIFF(HOUR, v_from, LEAST(v_to, v_raw_purged)));
+        IF v_skipped_hours > 0 THEN
+            INSERT INTO aggregation_job_log
+                (job_type, period_start, period_end, status, started_at, finished_at,
+                 rows_affected, error_message)
+            VALUES
+                ('backfill', v_from, LEAST(v_to, v_raw_purged), 'skipped',
+                 aggregation_clock(v_now, v_real_start), aggregation_clock(v_now, v_real_start), 0,
+                 CONCAT(v_skipped_hours, ' hour(s) skipped: raw snapshots purged by retention before ',
+                        DATE_FORMAT(v_raw_purged, '%Y-%m-%d %H:%i'), '; their aggregates are kept'));
+        END IF;
+        SET v_from = GREATEST(v_from, v_raw_purged);
+    END IF;
+
+    -- 1. Hours, batch by batch.
+    SET v_at = v_from;
+    WHILE v_at < v_to DO
+        SET v_end = LEAST(v_to, TIMESTAMPADD(HOUR, v_batch_hours, v_at));
+        -- Move the watermark only where it is contiguous; on a database never
+        -- aggregated, only if no older snapshot would be left behind.
+        SET v_advance = 2;
+        IF v_hourly_was_null = 1 AND v_at = v_from AND EXISTS (
+                SELECT 1
+                  FROM park_snapshots
+                 WHERE recorded_at < v_from) THEN
+            SET v_advance = 0;
+            SET v_hourly_was_null = 0;
+        END IF;
+        CALL aggregation_run_bucket('hourly', v_at, v_end, 'backfill', 1, v_advance,
+                                    v_now, v_real_start, v_ok, v_rows, v_error);
+        SET v_batches = v_batches + 1;
+        IF v_ok = 1 THEN
+            SET v_hours = v_hours + TIMESTAMPDIFF(HOUR, v_at, v_end);
+            SET v_hour_rows = v_hour_rows + v_rows;
+        ELSE
+            SET v_failures = v_failures + 1;
+        END IF;
+        SET v_at = v_end;
+    END WHILE;
+
+    SELECT done_through
+      INTO v_hourly_done
+      FROM aggregation_watermarks
+     WHERE level = 'hourly';
+
+    -- 2. Days overlapping the range whose hours are all aggregated.
+    IF v_to > v_from AND v_hourly_done IS NOT NULL THEN
+        SELECT local_date
+          INTO v_first_day
+          FROM calendar_days
+         WHERE utc_start <= v_from
+         ORDER BY utc_start DESC
+         LIMIT 1;
+        SELECT MAX(local_date)
+          INTO v_last_day
+          FROM calendar_days
+         WHERE local_date >= v_first_day
+           AND local_date <= DATE(v_to)
+           AND utc_start < v_to
+           AND utc_end <= v_hourly_done;
+        IF v_hourly_purged IS NOT NULL THEN
+            SELECT COUNT(*)
+              INTO v_skipped_days
+              FROM calendar_days
+             WHERE local_date >= v_first_day
+               AND local_date <= v_last_day
+               AND utc_start < v_hourly_purged;
+            IF v_skipped_days > 0 THEN
+                INSERT INTO aggregation_job_log
+                    (job_type, period_start, period_end, status, started_at, finished_at,
+                     rows_affected, error_message)
+                VALUES
+                    ('backfill', v_first_day, v_first_day + INTERVAL v_skipped_days DAY, 'skipped',
+                     aggregation_clock(v_now, v_real_start), aggregation_clock(v_now, v_real_start), 0,
+                     CONCAT(v_skipped_days, ' day(s) skipped: their hourly rows were purged by retention; ',
+                            'the daily rows are kept'));
+                SET v_first_day = v_first_day + INTERVAL v_skipped_days DAY;
+            END IF;
+        END IF;
+        SET v_day = v_first_day;
+        WHILE v_day <= v_last_day DO
+            SET v_day_end = LEAST(v_last_day + INTERVAL 1 DAY, v_day + INTERVAL v_batch_days DAY);
+            CALL aggregation_run_bucket('daily', v_day, v_day_end, 'backfill', 1, 0,
+                                        v_now, v_real_start, v_ok, v_rows, v_error);
+            SET v_batches = v_batches + 1;
+            IF v_ok = 1 THEN
+                SET v_days = v_days + DATEDIFF(v_day_end, v_day);
+            ELSE
+                SET v_failures = v_failures + 1;
+            END IF;
+            SET v_day = v_day_end;
+        END WHILE;
+
+        -- The daily watermark follows where this backfill continued it.
+        SELECT local_date
+          INTO v_day_of_done
+          FROM calendar_days
+         WHERE utc_start <= v_hourly_done
+         ORDER BY utc_start DESC
+         LIMIT 1;
+        UPDATE aggregation_watermarks
+           SET done_through = v_day_of_done,
+               updated_at = v_now
+         WHERE level = 'daily'
+           AND v_day_of_done IS NOT NULL
+           AND v_last_day IS NOT NULL
+           AND ((done_through IS NULL AND v_hourly_was_null = 1)
+                OR (done_through >= v_first_day AND done_through < v_day_of_done));
+
+        -- 3. Their years.
+        IF v_last_day >= v_first_day THEN
+            SET v_year = YEAR(v_first_day);
+            WHILE v_year <= YEAR(v_last_day) DO
+                CALL aggregation_run_bucket('yearly', MAKEDATE(v_year, 1), MAKEDATE(v_year + 1, 1),
+                                            'backfill', 1, 0, v_now, v_real_start,
+                                            v_ok, v_rows, v_error);
+                SET v_batches = v_batches + 1;
+                IF v_ok = 1 THEN
+                    SET v_years = v_years + 1;
+                ELSE
+                    SET v_failures = v_failures + 1;
+                END IF;
+                SET v_year = v_year + 1;
+            END WHILE;
+        END IF;
+    END IF;
+
+    SET v_summary = CONCAT(
+        'Backfilled ', DATE_FORMAT(v_from, '%Y-%m-%d %H:00'), ' .. ', DATE_FORMAT(v_to, '%Y-%m-%d %H:00'),
+        ': ', v_hours, ' hour(s) (', v_hour_rows, ' rows), ', v_days, ' day(s), ', v_years, ' year(s) in ',
+        v_batches, ' batch(es)',
+        IF(v_skipped_hours > 0, CONCAT('; ', v_skipped_hours, ' hour(s) skipped (raw data purged)'), ''),
+        IF(v_skipped_days > 0, CONCAT('; ', v_skipped_days, ' day(s) skipped (hourly rows purged)'), ''),
+        IF(v_failures > 0, CONCAT('; ', v_failures, ' FAILED batch(es), see aggregation_job_log, run it again'), ''),
+        '; ', ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1), ' ms');
+
+    UPDATE aggregation_job_log
+       SET status = IF(v_failures > 0, 'failed', 'success'),
+           finished_at = aggregation_clock(v_now, v_real_start),
+           rows_affected = v_hour_rows,
+           error_message = IF(v_failures > 0 OR v_skipped_hours > 0 OR v_skipped_days > 0,
+                              LEFT(v_summary, 1024), NULL)
+     WHERE job_id = v_job_id;
+    DO RELEASE_LOCK(v_lock_name);
+
+    SELECT v_summary AS summary,
+           v_hours AS hours_aggregated,
+           v_days AS days_aggregated,
+           v_years AS years_aggregated,
+           v_skipped_hours AS hours_skipped,
+           v_failures AS failures,
+           ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1) AS duration_ms;
+END
