@@ -29,7 +29,7 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 run: $(STAMP)
-	@$(PY) -m parkstats run
+	@$(PY) -m parkstats run $(RUN_ARGS)
 
 migrate: $(STAMP)
 	$(PY) -m parkstats migrate

@@ -635,7 +635,10 @@ def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, c
         fill_operating_days(cur, models, end, zone)
     finally:
         for wconn in conns[1:]:
-            wconn.close()
+            try:
+                wconn.close()
+            except (pymysql.MySQLError, OSError):
+                pass
         _end_session(conn)
     return LoadResult(len(models), sum(len(m.rides) for m in models), len(all_days),
                       state["rows"], time.monotonic() - began, start, end, has_backfill)
@@ -666,11 +669,15 @@ def _setup_session(conn: pymysql.Connection, params: list[tuple], bulk: bool) ->
 
 
 def _end_session(conn: pymysql.Connection) -> None:
-    cur = conn.cursor()
-    cur.execute("SET @parkstats_bulk_load = NULL")
-    cur.execute("SET SESSION optimizer_switch = COALESCE(@demo_saved_switch, @@optimizer_switch)")
-    for table in ("demo_params", "demo_days", "demo_slots"):
-        cur.execute(f"DROP TEMPORARY TABLE IF EXISTS {table}")
+    try:
+        cur = conn.cursor()
+        cur.execute("SET @parkstats_bulk_load = NULL")
+        cur.execute("SET SESSION optimizer_switch = "
+                    "COALESCE(@demo_saved_switch, @@optimizer_switch)")
+        for table in ("demo_params", "demo_days", "demo_slots"):
+            cur.execute(f"DROP TEMPORARY TABLE IF EXISTS {table}")
+    except (pymysql.MySQLError, OSError):
+        pass  # the connection is gone (interrupted): the session's state went with it
 
 
 def fill_operating_days(cur, models: list[ParkModel], end: datetime, zone: ZoneInfo) -> None:

@@ -75,6 +75,9 @@ def get_database() -> tuple[DatabaseUrl, LocalServer | None]:
         server.start()
     except ServerUnavailable as exc:
         raise RunError(f"the local server did not start: {exc}") from None
+    except BaseException:  # Ctrl-C while it starts
+        server.stop()
+        raise
     return url, server
 
 
@@ -107,19 +110,22 @@ def check_scheduler(url: DatabaseUrl) -> None:
 
 
 def history_state(url: DatabaseUrl) -> tuple[int, datetime | None, bool]:
-    """(parks, newest snapshot, whether last year's yearly aggregates are complete)."""
+    """(parks, newest snapshot, whether the history reaches back to Jan 1 of last year:
+    last year's yearly aggregates are complete, or its raw snapshots are all there)."""
     with connect(url) as conn, conn.cursor() as cur:
         cur.execute("SELECT COUNT(*) FROM parks")
         parks = cur.fetchone()[0]
-        cur.execute("SELECT MAX(recorded_at) FROM park_snapshots")
-        newest = cur.fetchone()[0]
-        cur.execute("SELECT setting_value FROM settings WHERE setting_name = 'reporting_time_zone'")
-        from zoneinfo import ZoneInfo
-
-        last_year = datetime.now(UTC).astimezone(ZoneInfo(cur.fetchone()[0])).year - 1
+        cur.execute("SELECT MIN(recorded_at), MAX(recorded_at) FROM park_snapshots")
+        oldest, newest = cur.fetchone()
+        cur.execute("SELECT c.year, c.utc_start FROM calendar_days AS c "
+                    "JOIN calendar_days AS t ON t.utc_start <= UTC_TIMESTAMP() "
+                    "AND t.utc_end > UTC_TIMESTAMP() "
+                    "WHERE c.local_date = MAKEDATE(t.year - 1, 1)")
+        last_year, last_year_start = cur.fetchone()
         cur.execute("SELECT COUNT(*) FROM yearly_park_stats WHERE year = %s AND is_complete = 1",
                     (last_year,))
-        complete = cur.fetchone()[0] > 0
+        complete = cur.fetchone()[0] > 0 or (
+            oldest is not None and oldest < last_year_start + timedelta(days=1))
     return parks, newest, complete
 
 
@@ -183,7 +189,7 @@ def gunicorn_command(port: int) -> list[str]:
     if conf.exists():
         cmd += ["-c", str(conf)]
     else:
-        cmd += ["--workers", "2", "--threads", "4", "--access-logfile", "-"]
+        cmd += ["--workers", "2", "--threads", "4"]
     return cmd + ["--bind", f"{HOST}:{port}", "webapi:create_app()"]
 
 
@@ -224,7 +230,9 @@ def run(port: int = 5001, days: int | None = None) -> None:
         stopping["signal"] = signum
         raise KeyboardInterrupt
 
+    # Ctrl-C (SIGINT) and SIGTERM both stop everything this run started.
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     try:
         if not port_free(port):
             raise RunError(f"port {port} on {HOST} is already in use (another make run or "
@@ -255,10 +263,18 @@ def run(port: int = 5001, days: int | None = None) -> None:
     except KeyboardInterrupt:
         say("")
         say("Stopping ...")
-    except RunError as exc:
-        say(f"make run: {exc}")
+    except (RunError, pymysql.MySQLError, ServerUnavailable) as exc:
+        if stopping["signal"] is None:
+            if isinstance(exc, pymysql.MySQLError):
+                exc = f"database error {exc.args[0]}: {exc.args[-1]}"
+            say(f"make run: {exc}")
+            shutdown(children, server)
+            sys.exit(1)
+        say("")
+        say("Stopping ...")
+    except BaseException:
         shutdown(children, server)
-        sys.exit(1)
+        raise
     shutdown(children, server)
     say("Stopped. `make run` starts again on the same data.")
 
