@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -28,3 +30,13 @@ def health():
 def metrics():
     body = generate_latest(services().metrics.registry)
     return Response(body, mimetype=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
+
+
+OPENAPI = Path(__file__).resolve().parent.parent / "openapi.json"
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    response = Response(OPENAPI.read_bytes(), mimetype="application/json")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
