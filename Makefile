@@ -13,6 +13,7 @@ help:
 	@echo "make run      set everything up and run the demo + API on http://127.0.0.1:5001"
 	@echo "make test     run the test suite against a real server"
 	@echo "make migrate  apply migrations and routines on PARKSTATS_DATABASE_URL"
+	@echo "make serve    the API alone (gunicorn) on http://127.0.0.1:5001 for PARKSTATS_DATABASE_URL"
 	@echo "make lint     ruff"
 	@echo "make bench    the performance benchmark"
 
@@ -33,6 +34,10 @@ run: $(STAMP)
 
 migrate: $(STAMP)
 	$(PY) -m parkstats migrate
+
+# The API alone (gunicorn, port 5001) on PARKSTATS_DATABASE_URL; see docs/api.md.
+serve: $(STAMP)
+	$(PY) -m gunicorn -c webapi/gunicorn_conf.py 'webapi:create_app()'
 
 # The benchmark (docs/benchmarks.md): BENCH_DAYS of raw history (default 400, ~9 M rows,
 # built once into the git-ignored .benchdb/ and reused), BENCH_ARGS for python -m bench.

@@ -6,7 +6,7 @@ Environment variables (all optional except the database URL):
 * ``PARKSTATS_READ_DATABASE_URL``: a replica for the rankings (default: the primary);
 * ``PARKSTATS_CACHE_SECONDS``: response cache lifetime, 0 = off (default 30);
 * ``PARKSTATS_STALE_ENTRIES``: last-good answers kept for stale-on-error (default 2000);
-* ``PARKSTATS_POOL_SIZE``: most pooled connections per pool (default 20);
+* ``PARKSTATS_POOL_SIZE``: most pooled connections per pool (default 32);
 * ``PARKSTATS_DB_CONNECT_TIMEOUT`` / ``PARKSTATS_DB_READ_TIMEOUT``: seconds (default 2 / 10).
 """
 
@@ -26,7 +26,7 @@ DEFAULTS = {
     "READ_DATABASE_URL": None,
     "CACHE_SECONDS": 30,
     "STALE_ENTRIES": 2000,
-    "POOL_SIZE": 20,
+    "POOL_SIZE": 32,
     "DB_CONNECT_TIMEOUT": 2,
     "DB_READ_TIMEOUT": 10,
     # Seconds the settings rows (snapshot interval...) are kept in-process.

@@ -22,7 +22,7 @@ class DatabaseUnavailable(RuntimeError):
 
 
 class Database:
-    def __init__(self, url: str, *, pool_size: int = 20, connect_timeout: int = 2,
+    def __init__(self, url: str, *, pool_size: int = 32, connect_timeout: int = 2,
                  read_timeout: int = 10):
         self.url = DatabaseUrl.parse(url)
         self._kwargs = self.url.connect_kwargs()
@@ -58,11 +58,7 @@ class Database:
                 cur.close()
         except (pymysql.OperationalError, pymysql.InterfaceError) as exc:
             if _is_connection_error(exc):
-                # Do not hand a broken connection back to the pool.
-                try:
-                    conn._con._close()  # noqa: SLF001 (DBUtils steady connection)
-                except Exception:  # noqa: BLE001
-                    pass
+                # DBUtils reopens the connection on its next use (it is not in a transaction).
                 raise DatabaseUnavailable(str(exc)) from exc
             raise
         finally:
