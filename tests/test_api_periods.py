@@ -94,7 +94,9 @@ def test_periods_are_exact_at_every_stage_of_aggregation(db, db_url):
     assert _watermarks(db)[0] == datetime(2026, 3, 10, 17, 0)
     check("today's complete hours")
 
-    # A yearly row not written yet (or lagging behind the days): daily rows serve.
+    # A yearly row not written yet: daily rows serve that park, yearly rows the others.
+    db.cursor().execute("DELETE FROM yearly_park_stats WHERE park_id = 2")
+    check("a park without its yearly row")
     db.cursor().execute("DELETE FROM yearly_park_stats")
     check("no yearly row")
 

@@ -48,22 +48,37 @@ RAW_MEASURES = """
     MAX(CASE WHEN s.park_open = 1 THEN s.rides_down END),
     0, 0"""
 
+def _summed(alias: str) -> str:
+    """The measures of stored rows summed per park (exact: sums, counts and maxima)."""
+    return ", ".join(f"MAX({alias}.{m})" if m in ("peak_wait_minutes", "max_rides_down")
+                     else f"SUM({alias}.{m})" for m in MEASURES)
+
+
 YEARLY = (f"SELECT %s AS k, park_id, {STORED}, days_covered AS days, is_complete AS complete "
           "FROM yearly_park_stats WHERE year = %s AND first_stat_date IS NOT NULL "
           "AND last_stat_date < %s")
-DAILY = (f"SELECT %s, park_id, {STORED}, 1, 0 FROM daily_park_stats "
-         "WHERE stat_date >= %s AND stat_date < %s")
-DAILY_BESIDE_YEARLY = (
-    "SELECT %s, d.park_id, " + ", ".join(f"d.{m}" for m in MEASURES) + ", 1, 0 "
-    "FROM daily_park_stats d LEFT JOIN yearly_park_stats y ON y.park_id = d.park_id "
-    "AND y.year = %s AND y.first_stat_date IS NOT NULL AND y.last_stat_date < %s "
-    "WHERE d.stat_date >= %s AND d.stat_date < %s AND (y.park_id IS NULL "
-    "OR d.stat_date < y.first_stat_date OR d.stat_date > y.last_stat_date)")
+DAILY = (f"SELECT %s, d.park_id, {_summed('d')}, COUNT(*), 0 FROM daily_park_stats d "
+         "WHERE d.stat_date >= %s AND d.stat_date < %s GROUP BY d.park_id")
+# Whole years: the days after each park's yearly row (the lower bound, the oldest
+# last_stat_date of the year, keeps it a short range) ...
+DAILY_AFTER_YEARLY = (
+    f"SELECT %s, d.park_id, {_summed('d')}, COUNT(*), 0 "
+    "FROM daily_park_stats d JOIN yearly_park_stats y ON y.year = %s "
+    "AND y.park_id = d.park_id AND y.first_stat_date IS NOT NULL AND y.last_stat_date < %s "
+    "AND d.stat_date > y.last_stat_date "
+    "WHERE d.stat_date > %s AND d.stat_date < %s GROUP BY d.park_id")
+# ... and every day of the parks without a usable yearly row (only when there are such).
+DAILY_WITHOUT_YEARLY = (
+    f"SELECT %s, d.park_id, {_summed('d')}, COUNT(*), 0 "
+    "FROM daily_park_stats d WHERE d.stat_date >= %s AND d.stat_date < %s "
+    "AND NOT EXISTS (SELECT 1 FROM yearly_park_stats y WHERE y.year = %s "
+    "AND y.park_id = d.park_id AND y.first_stat_date IS NOT NULL AND y.last_stat_date < %s) "
+    "GROUP BY d.park_id")
 # is_complete of the yearly row even when the row is not used for the sums.
 YEARLY_FLAG = ("SELECT %s, park_id, " + ", ".join(["0"] * 6) + ", NULL, 0, 0, 0, NULL, 0, "
                "is_complete FROM yearly_park_stats WHERE year = %s")
-HOURLY = (f"SELECT %s, park_id, {STORED}, 0, 0 FROM hourly_park_stats "
-          "WHERE hour_start_utc >= %s AND hour_start_utc < %s")
+HOURLY = (f"SELECT %s, h.park_id, {_summed('h')}, 0, 0 FROM hourly_park_stats h "
+          "WHERE h.hour_start_utc >= %s AND h.hour_start_utc < %s GROUP BY h.park_id")
 RAW = (f"SELECT %s, s.park_id, {RAW_MEASURES} FROM park_snapshots s "
        "WHERE s.recorded_at >= %s AND s.recorded_at < %s GROUP BY s.park_id")
 # Each park's latest snapshot in (start, end].
@@ -87,7 +102,7 @@ def _max(k: int, column: str) -> str:
 
 
 def _metrics(k: int) -> dict[str, str]:
-    """Metric expressions of period k (0 = asked, 1 = previous); one %s = the interval."""
+    """Metric expressions of period k (0 = asked, 1 = previous); %s = the interval."""
     return {
         "sample_count": f"COALESCE({_sum(k, 'sample_count')}, 0)",
         "open_sample_count": f"COALESCE({_sum(k, 'open_sample_count')}, 0)",
@@ -106,24 +121,43 @@ def _metrics(k: int) -> dict[str, str]:
     }
 
 
-def _select_list() -> tuple[str, int]:
-    """The outer SELECT list and how many interval parameters it holds."""
-    now, before = _metrics(0), _metrics(1)
-    parts = [f"{expr} AS {name}" for name, expr in now.items()]
-    parts += [f"{before[name]} AS previous_{name}" for name in
-              ("shame_score", "avg_wait_minutes", "uptime_percentage", "sample_count",
-               "is_complete", "days_covered")]
-    parts.append(f"trend_percentage_of({now['shame_score']}, {before['shame_score']}) "
-                 "AS shame_trend")
-    parts.append(f"trend_percentage_of({now['avg_wait_minutes']}, "
-                 f"{before['avg_wait_minutes']}) AS wait_trend")
-    text = ",\n       ".join(parts)
-    return text, text.count("%s")
+METRICS = {**_metrics(0), **{f"previous_{name}": expr for name, expr in _metrics(1).items()}}
+# Trends, computed on the materialised metrics (one function call each).
+TRENDS = {
+    "shame_trend": ("shame_score", "trend_percentage_of(g.shame_score, g.previous_shame_score)"),
+    "wait_trend": ("avg_wait_minutes",
+                   "trend_percentage_of(g.avg_wait_minutes, g.previous_avg_wait_minutes)"),
+}
+
+#: What each endpoint reads (each stored-function call costs a few microseconds per park).
+DOWNTIME = ("sample_count", "shame_score", "total_downtime_hours", "weighted_downtime_hours",
+            "uptime_percentage", "rides_down", "shame_trend")
+WAITS = ("sample_count", "avg_wait_minutes", "peak_wait_minutes", "rides_reporting",
+         "wait_trend")
 
 
-SELECT_LIST, SELECT_INTERVALS = _select_list()
+def _select_lists(fields) -> tuple[str, str]:
+    """(metrics of the grouped query, trends of the outer query) for the fields asked."""
+    wanted = set(fields)
+    for name in fields:
+        if name in TRENDS:
+            base = TRENDS[name][0]
+            wanted |= {base, f"previous_{base}"}
+    inner = [f"{expr} AS {name}" for name, expr in METRICS.items() if name in wanted]
+    outer = [f"{TRENDS[name][1]} AS {name}" for name in TRENDS if name in wanted]
+    return ",\n       ".join(inner), "".join(f", {t}" for t in outer)
+
 
 PARK_FILTER = "(%s = 0 OR p.is_disney = 1 OR p.is_universal = 1)"
+
+
+@dataclass(frozen=True)
+class YearRows:
+    """The yearly rows of a year that hold days: how many, oldest and newest last day."""
+
+    count: int
+    oldest_last: date | None
+    newest_last: date | None
 
 
 @dataclass(frozen=True)
@@ -131,16 +165,29 @@ class Watermarks:
     hourly: datetime | None  # first UTC hour not aggregated
     daily: date | None  # first local date not aggregated
     total_parks: int  # active parks of the filter
+    all_parks: int  # every park, active or not
+    years: dict[int, YearRows]
 
 
-def read_watermarks(db: Database, disney_universal: bool) -> Watermarks:
-    row = db.query(
-        "SELECT (SELECT done_through FROM aggregation_watermarks WHERE level = 'hourly') AS h, "
-        "(SELECT done_through FROM aggregation_watermarks WHERE level = 'daily') AS d, "
-        "(SELECT COUNT(*) FROM parks p WHERE p.is_active = 1 AND " + PARK_FILTER + ") AS n",
-        (int(disney_universal),))[0]
+def read_watermarks(db: Database, disney_universal: bool, years=()) -> Watermarks:
+    """The state a period query is planned from, in one round trip."""
+    sql = ("SELECT (SELECT done_through FROM aggregation_watermarks WHERE level = 'hourly') AS h, "
+           "(SELECT done_through FROM aggregation_watermarks WHERE level = 'daily') AS d, "
+           "(SELECT COUNT(*) FROM parks p WHERE p.is_active = 1 AND " + PARK_FILTER + ") AS n, "
+           "(SELECT COUNT(*) FROM parks) AS n_all")
+    params: list = [int(disney_universal)]
+    for i, year in enumerate(years):
+        sql += "".join(
+            f", (SELECT {fn} FROM yearly_park_stats WHERE year = %s "
+            f"AND first_stat_date IS NOT NULL) AS y{i}_{name}"
+            for fn, name in (("COUNT(*)", "count"), ("MIN(last_stat_date)", "oldest"),
+                             ("MAX(last_stat_date)", "newest")))
+        params += [year] * 3
+    row = db.query(sql, params)[0]
     daily = row["d"].date() if row["d"] is not None else None
-    return Watermarks(row["h"], daily, int(row["n"]))
+    return Watermarks(row["h"], daily, int(row["n"]), int(row["n_all"]), {
+        year: YearRows(int(row[f"y{i}_count"]), row[f"y{i}_oldest"], row[f"y{i}_newest"])
+        for i, year in enumerate(years)})
 
 
 def _segments(k: int, span: Span, marks: Watermarks, calendar: Calendar, now: datetime,
@@ -156,9 +203,13 @@ def _segments(k: int, span: Span, marks: Watermarks, calendar: Calendar, now: da
     if span.year is not None:
         out.append((YEARLY_FLAG, [k, span.year]))
     if day_end > span.first_date:
-        if use_yearly and span.year is not None:
+        rows = marks.years.get(span.year) if span.year is not None else None
+        if use_yearly and rows is not None and rows.count:
             out.append((YEARLY, [k, span.year, day_end]))
-            out.append((DAILY_BESIDE_YEARLY, [k, span.year, day_end, span.first_date, day_end]))
+            out.append((DAILY_AFTER_YEARLY, [k, span.year, day_end, rows.oldest_last, day_end]))
+            if rows.count < marks.all_parks or rows.newest_last >= day_end:
+                out.append((DAILY_WITHOUT_YEARLY,
+                            [k, span.first_date, day_end, span.year, day_end]))
         else:
             out.append((DAILY, [k, span.first_date, day_end]))
         hour_start = max(span.utc_start, calendar.days(day_end)[day_end].utc_start)
@@ -175,13 +226,14 @@ def _segments(k: int, span: Span, marks: Watermarks, calendar: Calendar, now: da
 
 def period_rows(db: Database, calendar: Calendar, *, now: datetime, interval: int,
                 disney_universal: bool, current: Span | None, previous: Span | None,
-                live_window: timedelta, with_open_flag: bool,
+                live_window: timedelta, with_open_flag: bool, fields=DOWNTIME + WAITS,
                 marks: Watermarks | None = None) -> tuple[list[dict], Watermarks]:
     """Per park (of the filter, with any row in either span): metrics of both spans.
 
     ``current`` None means live: each park's latest snapshot in the live window.
     """
-    marks = marks or read_watermarks(db, disney_universal)
+    years = [span.year for span in (current, previous) if span is not None and span.year]
+    marks = marks or read_watermarks(db, disney_universal, years)
     segments: list[tuple[str, list]] = []
     if current is None:
         segments.append((LIVE, [0, now - live_window, now]))
@@ -192,16 +244,19 @@ def period_rows(db: Database, calendar: Calendar, *, now: datetime, interval: in
     if not segments:
         return [], marks
     union = "\n  UNION ALL\n  ".join([HEADER] + [sql for sql, _ in segments])
-    params: list = [interval] * SELECT_INTERVALS
+    metrics, trends = _select_lists(fields)
+    params: list = [interval] * metrics.count("%s")
     open_join, open_select = "", "NULL AS park_is_open"
     if with_open_flag:
         open_select = "MAX(o.park_open) AS park_is_open"
         open_join = f"LEFT JOIN ({LATEST}) o ON o.park_id = p.park_id"
-    sql = (f"SELECT p.park_id, p.name AS park_name, p.city, p.state_province, p.country, "
-           f"{open_select},\n       {SELECT_LIST}\n"
+    # The grouped query is materialised, so each metric function runs once per park.
+    sql = (f"SELECT g.*{trends} FROM (\n"
+           f"SELECT p.park_id, p.name AS park_name, p.city, p.state_province, p.country, "
+           f"{open_select},\n       {metrics}\n"
            f"FROM (\n  {union}\n) u JOIN parks p ON p.park_id = u.park_id\n{open_join}\n"
            f"WHERE {PARK_FILTER}\n"
-           "GROUP BY p.park_id, p.name, p.city, p.state_province, p.country")
+           "GROUP BY p.park_id, p.name, p.city, p.state_province, p.country\n) g")
     for _, segment_params in segments:
         params += segment_params
     if with_open_flag:

@@ -12,6 +12,10 @@ from webapi.stats import period_rows
 
 bp = Blueprint("awards", __name__, url_prefix="/api/awards")
 
+FIELDS = ("sample_count", "shame_score", "previous_shame_score", "avg_wait_minutes",
+          "previous_avg_wait_minutes", "uptime_percentage", "previous_uptime_percentage",
+          "days_covered", "previous_days_covered", "is_complete", "shame_trend")
+
 
 def _item(row: dict, rank: int) -> dict:
     change = None
@@ -54,7 +58,7 @@ def yearly():
             disney_universal=park_filter == "disney-universal",
             current=year_span(svc.calendar, chosen),
             previous=year_span(svc.calendar, chosen - 1),
-            live_window=svc.live_window, with_open_flag=False)
+            live_window=svc.live_window, with_open_flag=False, fields=FIELDS)
         years = [int(r["year"]) for r in svc.read_db.query(
             "SELECT DISTINCT year FROM yearly_park_stats ORDER BY year DESC")]
         present = [r for r in rows if r["sample_count"] > 0]

@@ -71,7 +71,8 @@ def attribution() -> dict:
     return dict(services().config["ATTRIBUTION"])
 
 
-def load_period(period: str, park_filter: str, year: int | None, *, open_flag: bool):
+def load_period(period: str, park_filter: str, year: int | None, *, open_flag: bool,
+                fields: tuple[str, ...]):
     """(label, rows, watermarks, now) of a period for a filter (rows: one per park)."""
     svc = services()
     now = svc.now()
@@ -81,5 +82,5 @@ def load_period(period: str, park_filter: str, year: int | None, *, open_flag: b
     rows, marks = period_rows(
         svc.read_db, svc.calendar, now=now, interval=svc.interval_minutes(),
         disney_universal=park_filter == "disney-universal", current=current, previous=previous,
-        live_window=svc.live_window, with_open_flag=open_flag)
+        live_window=svc.live_window, with_open_flag=open_flag, fields=fields)
     return label, rows, marks, now

@@ -6,6 +6,7 @@ from flask import Blueprint, request
 
 from webapi import params
 from webapi.blueprints.common import attribution, load_period, location, respond, rounded
+from webapi.stats import DOWNTIME, WAITS
 
 bp = Blueprint("parks", __name__, url_prefix="/api/parks")
 
@@ -18,6 +19,13 @@ def common_args():
     park_filter = params.park_filter(args)
     year = params.year(args, None) if period == "year" else None
     return period, park_filter, year
+
+
+def is_open(period: str, row: dict) -> bool:
+    """Live rows are each park's latest snapshot; today reads it with the period."""
+    if period == "live":
+        return bool(row["open_sample_count"])
+    return bool(row["park_is_open"])
 
 
 def _sort_key(sort_by: str):
@@ -34,8 +42,10 @@ def downtime():
     limit = params.limit(request.args)
 
     def compute():
-        label, rows, marks, _now = load_period(period, park_filter, year,
-                                               open_flag=period in OPEN_FLAG_PERIODS)
+        fields = DOWNTIME + (("previous_shame_score", "is_complete") if period == "year"
+                             else ("open_sample_count",))
+        label, rows, marks, _now = load_period(period, park_filter, year, fields=fields,
+                                               open_flag=period == "today")
         listed = [r for r in rows
                   if r["shame_score"] is not None and rounded(r["shame_score"], 1) > 0]
         listed.sort(key=_sort_key(sort_by))
@@ -53,7 +63,7 @@ def downtime():
                 "snapshot_count": int(row["sample_count"]),
             }
             if period in OPEN_FLAG_PERIODS:
-                item["park_is_open"] = bool(row["park_is_open"])
+                item["park_is_open"] = is_open(period, row)
             if period == "year":
                 item["previous_year_shame_score"] = rounded(row["previous_shame_score"], 1)
                 item["is_complete"] = bool(row["is_complete"])
@@ -81,8 +91,10 @@ def waittimes():
     limit = params.limit(request.args)
 
     def compute():
-        label, rows, _marks, _now = load_period(period, park_filter, year,
-                                                open_flag=period in OPEN_FLAG_PERIODS)
+        fields = WAITS + (("previous_avg_wait_minutes", "is_complete") if period == "year"
+                          else ("open_sample_count",))
+        label, rows, _marks, _now = load_period(period, park_filter, year, fields=fields,
+                                                open_flag=period == "today")
         listed = [r for r in rows if r["avg_wait_minutes"] is not None]
         listed.sort(key=lambda r: (-r["avg_wait_minutes"], r["park_id"]))
         data = []
@@ -97,7 +109,7 @@ def waittimes():
                 "trend_percentage": rounded(row["wait_trend"], 1),
             }
             if period in OPEN_FLAG_PERIODS:
-                item["park_is_open"] = bool(row["park_is_open"])
+                item["park_is_open"] = is_open(period, row)
             if period == "year":
                 item["previous_year_avg_wait_minutes"] = rounded(
                     row["previous_avg_wait_minutes"], 1)

@@ -41,7 +41,9 @@ def least_reliable():
         return ride_level_answer()
 
     def compute():
-        label, rows, _marks, now = load_period(period, park_filter, year, open_flag=False)
+        label, rows, _marks, now = load_period(
+            period, park_filter, year, open_flag=False,
+            fields=("sample_count", "shame_score", "uptime_percentage"))
         listed = [r for r in rows
                   if r["shame_score"] is not None and rounded(r["shame_score"], 1) > 0]
         listed.sort(key=lambda r: (-r["shame_score"], r["park_id"]))
@@ -61,7 +63,9 @@ def longest_wait_times():
         return ride_level_answer()
 
     def compute():
-        label, rows, _marks, now = load_period(period, park_filter, year, open_flag=False)
+        label, rows, _marks, now = load_period(
+            period, park_filter, year, open_flag=False,
+            fields=("sample_count", "avg_wait_minutes", "rides_reporting"))
         listed = [r for r in rows if r["avg_wait_minutes"] is not None]
         listed.sort(key=lambda r: (-r["avg_wait_minutes"], r["park_id"]))
         data = [{"rank": rank, "park_id": r["park_id"], "park_name": r["park_name"],
