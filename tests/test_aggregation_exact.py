@@ -87,9 +87,15 @@ def test_rerunning_any_procedure_changes_nothing(db, aggregated):
         assert call(db, "aggregate_day", day)[-1][0]["status"] == "success"
     for year in (2025, 2026):
         assert call(db, "aggregate_year", year)[-1][0]["status"] == "success"
+    backfill = call(db, "backfill_aggregates", START, NOW)[-1][0]
+    assert backfill["failures"] == 0 and backfill["hours_skipped"] == 0
     run_until_idle(db, NOW)
     run_until_idle(db, NOW + timedelta(minutes=5))
     assert (db_hourly(db), db_daily(db), db_yearly(db)) == before
+    verify = call(db, "verify_aggregates", START, NOW)
+    assert verify[0] == []
+    assert verify[-1][0]["differences"] == 0
+    assert verify[-1][0]["days_checked"] == len({day for day, _park in before[1]})
     assert scalar(db, "SELECT COUNT(*) FROM aggregation_queue") == 0
 
 
