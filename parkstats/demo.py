@@ -24,6 +24,7 @@ one ride of the track's tier down (the collector picks which ride).
 from __future__ import annotations
 
 import math
+import queue
 import random
 import sys
 import threading
@@ -595,6 +596,9 @@ def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, c
                 state["days"] += 1
                 bar.update(state["days"], f"{state['rows']:,} rows")
 
+    # Each month is aggregated (and old raw data purged) by another connection
+    # while the next month is written.
+    aggregator = Aggregator(_clone(conn), has_retention, end) if has_backfill else None
     try:
         for wconn in conns:
             _setup_session(wconn, params, bulk)
@@ -622,18 +626,16 @@ def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, c
                         future.result()
             chunk_from = max(start, _utc(chunk[0], dtime(0), zone))
             chunk_to = min(end, _utc(chunk[-1] + timedelta(days=1), dtime(0), zone))
-            if has_backfill:
-                bar.update(state["days"], f"{state['rows']:,} rows, aggregating")
-                _call(cur, "CALL backfill_aggregates(%s, %s)", (chunk_from, chunk_to))
-                if has_retention:
-                    cur.execute("SET @parkstats_now = %s", (min(chunk_to, end),))
-                    try:
-                        _call(cur, "CALL apply_retention()")
-                    finally:
-                        cur.execute("SET @parkstats_now = NULL")
+            if aggregator is not None:
+                aggregator.submit(chunk_from, chunk_to)
+        if aggregator is not None:
+            bar.update(state["days"], f"{state['rows']:,} rows, aggregating the last month")
+            aggregator.finish()
         bar.finish()
         fill_operating_days(cur, models, end, zone)
     finally:
+        if aggregator is not None:
+            aggregator.close()
         for wconn in conns[1:]:
             try:
                 wconn.close()
@@ -642,6 +644,62 @@ def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, c
         _end_session(conn)
     return LoadResult(len(models), sum(len(m.rides) for m in models), len(all_days),
                       state["rows"], time.monotonic() - began, start, end, has_backfill)
+
+
+class Aggregator:
+    """backfill_aggregates() then apply_retention() of each loaded month, in order, on a
+    connection and thread of its own (one month behind the writer)."""
+
+    def __init__(self, conn: pymysql.Connection, retention: bool, end: datetime):
+        self.conn, self.retention, self.end = conn, retention, end
+        self.jobs: queue.Queue = queue.Queue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="demo-aggregator", daemon=True)
+        self.thread.start()
+
+    def submit(self, chunk_from: datetime, chunk_to: datetime) -> None:
+        if self.error is not None:
+            raise self.error
+        self.jobs.put((chunk_from, chunk_to))
+
+    def _run(self) -> None:
+        cur = self.conn.cursor()
+        while (job := self.jobs.get()) is not None:
+            if self.error is not None:
+                continue
+            chunk_from, chunk_to = job
+            try:
+                _call(cur, "CALL backfill_aggregates(%s, %s)", (chunk_from, chunk_to))
+                if self.retention:
+                    # Retention as if the clock stood at the month's end: raw data
+                    # beyond the 90 days kept goes as the load moves on.
+                    cur.execute("SET @parkstats_now = %s", (min(chunk_to, self.end),))
+                    try:
+                        _call(cur, "CALL apply_retention()")
+                    finally:
+                        cur.execute("SET @parkstats_now = NULL")
+            except BaseException as exc:  # noqa: BLE001 - reported by finish()
+                self.error = exc
+
+    def finish(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.jobs.put(None)
+            try:
+                self.conn.close()  # interrupts a running CALL
+            except (pymysql.MySQLError, OSError):
+                pass
+            self.thread.join(5)
+        else:
+            try:
+                self.conn.close()
+            except (pymysql.MySQLError, OSError):
+                pass
 
 
 def _clone(conn: pymysql.Connection) -> pymysql.Connection:

@@ -88,6 +88,32 @@ def test_loading_twice_does_not_duplicate(db_url, db):
     assert scalar(db, "SELECT COUNT(*) FROM parks") == counts[0]
 
 
+def test_history_is_aggregated_and_old_raw_data_purged(db_url, db):
+    # 100 days: the months beyond the 90 raw days kept are aggregated, then purged.
+    result = load_demo(db_url, days=100, end=END, parks=2, progress=False)
+    assert result.aggregated
+    first_day = rows(db, "SELECT local_date, utc_start FROM calendar_days "
+                         "WHERE local_date = DATE(%s) - INTERVAL 99 DAY", END)[0]
+    assert scalar(db, "SELECT MIN(stat_date) FROM daily_park_stats") == first_day["local_date"]
+    assert scalar(db, "SELECT COUNT(DISTINCT stat_date) FROM daily_park_stats") >= 99
+    assert scalar(db, "SELECT COUNT(*) FROM yearly_park_stats") == 2 * 2  # 2025 and 2026
+    assert scalar(db, "SELECT MIN(recorded_at) FROM park_snapshots") >= END - timedelta(days=91)
+    assert scalar(db, "SELECT COUNT(*) FROM aggregation_job_log WHERE job_type = 'backfill' "
+                      "AND status = 'success'") > 0
+    assert scalar(db, "SELECT COUNT(*) FROM aggregation_job_log WHERE status = 'failed'") == 0
+    # Bulk loading queued nothing for re-aggregation; the aggregates match the raw data.
+    assert scalar(db, "SELECT COUNT(*) FROM aggregation_queue") == 0
+    d1, d2 = (END - timedelta(days=30)).date(), END.date()  # END's own day is incomplete
+    daily = scalar(db, "SELECT SUM(down_samples) FROM daily_park_stats "
+                       "WHERE stat_date >= %s AND stat_date < %s", d1, d2)
+    raw = scalar(db, "SELECT SUM(s.rides_down) FROM park_snapshots AS s "
+                     "JOIN calendar_days AS a ON a.local_date = %s "
+                     "JOIN calendar_days AS b ON b.local_date = %s "
+                     "WHERE s.park_open = 1 AND s.recorded_at >= a.utc_start "
+                     "AND s.recorded_at < b.utc_start", d1, d2)
+    assert daily == raw > 0
+
+
 def test_demo_command(db_url, db, monkeypatch, capsys):
     monkeypatch.setenv("PARKSTATS_DATABASE_URL", str(db_url))
     cli_main(["demo", "--days", "1", "--parks", "2", "--end", "2026-07-04T20:00:00",
