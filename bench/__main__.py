@@ -47,9 +47,12 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="new-hour cycles timed (hours left to run_aggregation)")
     p.add_argument("--burst", type=int, default=1000, help="concurrent requests (1000)")
     p.add_argument("--held", type=int, default=10000, help="connections held (10000)")
-    p.add_argument("--held-ramp", type=float, default=20, help="seconds to open them (20)")
-    p.add_argument("--held-window", type=float, default=20,
-                   help="seconds over which the held connections make their second request")
+    p.add_argument("--held-ramp", type=float, default=10, help="seconds to open them (10)")
+    p.add_argument("--held-hold", type=float, default=3,
+                   help="seconds all are held idle before the second requests (3)")
+    p.add_argument("--held-window", type=float, default=10,
+                   help="seconds over which the held connections make their second request; "
+                        "ramp + hold + window stays under gunicorn's keepalive (30 s)")
     p.add_argument("--retention-drops", type=int, default=3,
                    help="days dropped per table size (each an apply_retention() call)")
     p.add_argument("--skip-load", action="store_true")
@@ -110,7 +113,8 @@ def main(argv=None) -> int:
                 f"errors {b['errors']} {b['error_kinds'] or ''}")
             say(f"\n== Load: {args.held} connections held ==")
             results["load"]["held"] = load.held(api.port, paths, args.held,
-                                                ramp_s=args.held_ramp, window_s=args.held_window)
+                                                ramp_s=args.held_ramp, hold_s=args.held_hold,
+                                                window_s=args.held_window)
             h = results["load"]["held"]
             say(f"  {h.get('established_at_server_while_held')} established at the server, "
                 f"errors {h['errors']} {h['error_kinds'] or ''}")
@@ -122,7 +126,7 @@ def main(argv=None) -> int:
         results["retention"] = {}
         for size, days in (("small", small_days), ("large", args.days)):
             copy = jobs.ensure_retention_copy(
-                url, f"{database.DATABASE}_retention_{size}", days, meta,
+                url, f"{url.database}_retention_{size}", days, meta,
                 min_days=args.retention_drops + 2, say=say)
             results["retention"][size] = jobs.retention(copy, drops=args.retention_drops,
                                                         say=say)

@@ -39,6 +39,12 @@ SERVER_EXTRA = (
 END_UTC_HOUR, END_UTC_MINUTE = 20, 10
 
 
+def database_name(days: int) -> str:
+    """``parkstats_bench`` for the default 400 days, ``parkstats_bench_<days>d`` otherwise,
+    so that a small development run does not replace the big one."""
+    return DATABASE if days == 400 else f"{DATABASE}_{days}d"
+
+
 def server() -> LocalServer:
     return LocalServer(BENCH_DIR, options=SERVER_EXTRA)
 
@@ -78,7 +84,7 @@ def write_meta(url: DatabaseUrl, meta: dict) -> None:
 def ensure_database(days: int, parks: int, *, rebuild: bool = False, say=print) -> tuple:
     """(url, meta) of a bench database with ``days`` days of raw history; builds it if needed."""
     srv = start_server(say)
-    url = srv.url(DATABASE)
+    url = srv.url(database_name(days))
     meta = read_meta(url)
     wanted = {"version": BUILD_VERSION, "days": str(days), "parks": str(parks)}
     if not rebuild and meta.get("status") == "complete" and all(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import runpy
 import signal
 import subprocess
 import sys
@@ -11,9 +12,12 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from parkstats import ROOT
 from parkstats.localdb import free_port
 
-CONF = Path(__file__).with_name("gunicorn_conf.py")
+# The production settings of ``make serve``; the benchmark only binds to a free
+# loopback port instead (--bind on the command line overrides the file).
+CONF = ROOT / "webapi" / "gunicorn_conf.py"
 
 
 class ApiServer:
@@ -32,12 +36,11 @@ class ApiServer:
                 "--bind", f"127.0.0.1:{self.port}", "bench.wsgi:app"]
 
     def settings(self) -> dict:
-        from bench import gunicorn_conf as conf
-
-        return {"command": " ".join(self.command), "worker_class": conf.worker_class,
-                "workers": conf.workers, "threads": conf.threads,
-                "worker_connections": conf.worker_connections, "keepalive": conf.keepalive,
-                "backlog": conf.backlog, "cache_seconds": self.cache_seconds,
+        conf = runpy.run_path(str(CONF))
+        keys = ("worker_class", "workers", "threads", "worker_connections", "keepalive",
+                "backlog", "timeout")
+        return {"command": " ".join(self.command), "config": str(CONF.relative_to(ROOT)),
+                **{k: conf.get(k) for k in keys}, "cache_seconds": self.cache_seconds,
                 "pinned_now": self.now.isoformat()}
 
     def __enter__(self) -> ApiServer:

@@ -1,8 +1,7 @@
 """Rankings: the API's SQL, HTTP without and with the cache, and the raw baseline.
 
-(a) ``sql``: the statements the API runs for a ranking, through the API's
-    own code (``webapi.stats.read_watermarks`` + ``period_rows`` on a
-    ``webapi.db.Database``), for the spans ``webapi.periods.resolve`` gives;
+(a) ``sql``: the statements the API runs for a ranking (captured from a real
+    request of the app, replayed through the API's own ``webapi.db.Database``);
 (b) ``http_nocache`` / (c) ``http_cache``: GET over one kept-alive
     connection to gunicorn, response cache off (PARKSTATS_CACHE_SECONDS=0)
     / on (the default 30 s: every timed request after the first is a hit);
@@ -12,7 +11,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bench import baseline
 from bench.stats import sample, summary
@@ -33,15 +32,60 @@ def interval_minutes(url: DatabaseUrl) -> int:
         return int(cur.fetchone()[0])
 
 
+class StatementRecorder:
+    """Records every statement the API sends through ``webapi.db.Database.query``."""
+
+    def __init__(self):
+        from webapi.db import Database
+
+        self.cls = Database
+        self.original = Database.query
+        self.statements: list[tuple[str, tuple]] = []
+
+    def __enter__(self) -> StatementRecorder:
+        recorder = self
+
+        def query(db, sql, params=()):
+            recorder.statements.append((sql, tuple(params)))
+            return recorder.original(db, sql, params)
+
+        self.cls.query = query
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cls.query = self.original
+
+
+def api_statements(app, target: str) -> list[tuple[str, tuple]]:
+    """The statements one request for ``target`` runs once the app is warm (calendar and
+    settings cached), captured in-process with the response cache off."""
+    client = app.test_client()
+    for _ in range(2):
+        response = client.get(target)
+        if response.status_code != 200:
+            raise RuntimeError(f"{target}: HTTP {response.status_code} {response.data[:300]!r}")
+    with StatementRecorder() as recorder:
+        client.get(target)
+    return recorder.statements
+
+
 def measure_sql_and_baseline(url: DatabaseUrl, now: datetime, *, repeat: int,
                              baseline_repeat: int, baseline_budget_s: float,
                              say=print) -> dict:
-    """{(period, endpoint): {"sql", "baseline", "baseline_rows", "span"}}."""
+    """{(period, endpoint): {"sql", "baseline", "baseline_rows", "span", ...}}.
+
+    (a) replays, through the API's own ``Database`` (pool, DictCursor), exactly
+    the statements a warm API process runs for the request (captured from a
+    real request of the app built by ``webapi.create_app``, clock pinned,
+    response cache off), so it follows the API's code as it changes.
+    """
+    from webapi import create_app
     from webapi.calendar import Calendar
     from webapi.db import Database
     from webapi.periods import resolve
-    from webapi.stats import period_rows, read_watermarks
 
+    app = create_app({"DATABASE_URL": str(url), "CACHE_SECONDS": 0, "NOW": lambda: now,
+                      "DB_READ_TIMEOUT": 3600})
     db = Database(str(url), pool_size=2, read_timeout=3600)
     calendar = Calendar(db)
     interval = interval_minutes(url)
@@ -51,17 +95,12 @@ def measure_sql_and_baseline(url: DatabaseUrl, now: datetime, *, repeat: int,
         for period in PERIODS:
             _label, current, previous = resolve(calendar, period, now)
             for endpoint in ENDPOINTS:
-                open_flag = period in endpoint.open_flag_periods
+                statements = api_statements(app, path(endpoint, period))
 
-                def api_sql(open_flag=open_flag, current=current, previous=previous):
-                    marks = read_watermarks(db, False)
-                    rows, _ = period_rows(db, calendar, now=now, interval=interval,
-                                          disney_universal=False, current=current,
-                                          previous=previous, live_window=timedelta(hours=2),
-                                          with_open_flag=open_flag, marks=marks)
-                    return rows
+                def api_sql(statements=statements):
+                    return [db.query(sql, params) for sql, params in statements]
 
-                sql_times, rows = sample(api_sql, repeat=repeat, warmup=3)
+                sql_times, _ = sample(api_sql, repeat=repeat, warmup=3)
                 args = baseline.params(current, previous, now, interval, endpoint.limit)
 
                 def base(endpoint=endpoint, args=args):
@@ -70,11 +109,13 @@ def measure_sql_and_baseline(url: DatabaseUrl, now: datetime, *, repeat: int,
                 base_times, base_rows = sample(base, repeat=baseline_repeat, warmup=1,
                                                budget_s=baseline_budget_s)
                 s, b = summary(sql_times), summary(base_times)
-                say(f"  {period:<10} {endpoint.name:<26} sql {s['median_ms']:8.2f} ms   "
-                    f"raw baseline {b['median_ms']:10.1f} ms   "
-                    f"x{b['median_ms'] / s['median_ms']:,.0f}")
+                say(f"  {period:<10} {endpoint.name:<26} sql {s['median_ms']:8.2f} ms "
+                    f"({len(statements)} statements)   raw baseline {b['median_ms']:10.1f} ms"
+                    f"   x{b['median_ms'] / s['median_ms']:,.0f}")
                 out[(period, endpoint.name)] = {
-                    "sql": s, "baseline": b, "baseline_rows": base_rows, "api_rows": len(rows),
+                    "sql": s, "baseline": b, "baseline_rows": base_rows,
+                    "api_statements": [{"sql": sql, "params": [str(p) for p in params]}
+                                       for sql, params in statements],
                     "span": [str(current.utc_start), str(current.utc_end)],
                     "previous_span": ([str(previous.utc_start), str(previous.utc_end)]
                                       if previous is not None
@@ -132,7 +173,8 @@ def combine(db_part: dict, nocache: dict, cache: dict) -> list[dict]:
             records.append({
                 "period": period, "endpoint": endpoint.name, "url": path(endpoint, period),
                 "span_utc": d["span"], "previous_span_utc": d["previous_span"],
-                "api_park_rows": d["api_rows"], "ranked_items": len(body.get("data", [])),
+                "api_statements": d["api_statements"],
+                "ranked_items": len(body.get("data", [])),
                 "sql": d["sql"], "http_nocache": n.get("http_nocache"),
                 "http_cache": c.get("http_cache"), "baseline": d["baseline"],
                 "ratio_baseline_over_sql": round(base_ms / sql_ms, 1) if sql_ms else None,
