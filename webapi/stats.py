@@ -86,6 +86,10 @@ LATEST = ("SELECT ls.* FROM park_snapshots ls JOIN (SELECT park_id, MAX(recorded
           "FROM park_snapshots WHERE recorded_at > %s AND recorded_at <= %s GROUP BY park_id) lm "
           "ON lm.park_id = ls.park_id AND lm.at = ls.recorded_at")
 LIVE = f"SELECT %s, s.park_id, {RAW_MEASURES} FROM ({LATEST}) s GROUP BY s.park_id"
+# park_open of a park's latest snapshot in (start, end] (one index probe per park).
+OPEN_FLAG = (", (SELECT o.park_open FROM park_snapshots o WHERE o.park_id = g.park_id "
+             "AND o.recorded_at > %s AND o.recorded_at <= %s "
+             "ORDER BY o.recorded_at DESC LIMIT 1) AS park_is_open")
 
 
 # A row-less first SELECT that names the columns of the UNION ALL.
@@ -246,20 +250,16 @@ def period_rows(db: Database, calendar: Calendar, *, now: datetime, interval: in
     union = "\n  UNION ALL\n  ".join([HEADER] + [sql for sql, _ in segments])
     metrics, trends = _select_lists(fields)
     params: list = [interval] * metrics.count("%s")
-    open_join, open_select = "", "NULL AS park_is_open"
-    if with_open_flag:
-        open_select = "MAX(o.park_open) AS park_is_open"
-        open_join = f"LEFT JOIN ({LATEST}) o ON o.park_id = p.park_id"
     # The grouped query is materialised, so each metric function runs once per park.
-    sql = (f"SELECT g.*{trends} FROM (\n"
-           f"SELECT p.park_id, p.name AS park_name, p.city, p.state_province, p.country, "
-           f"{open_select},\n       {metrics}\n"
-           f"FROM (\n  {union}\n) u JOIN parks p ON p.park_id = u.park_id\n{open_join}\n"
+    sql = (f"SELECT g.*{trends}{OPEN_FLAG if with_open_flag else ''} FROM (\n"
+           f"SELECT p.park_id, p.name AS park_name, p.city, p.state_province, p.country,"
+           f"\n       {metrics}\n"
+           f"FROM (\n  {union}\n) u JOIN parks p ON p.park_id = u.park_id\n"
            f"WHERE {PARK_FILTER}\n"
            "GROUP BY p.park_id, p.name, p.city, p.state_province, p.country\n) g")
+    if with_open_flag:
+        params = [now - live_window, now] + params
     for _, segment_params in segments:
         params += segment_params
-    if with_open_flag:
-        params += [now - live_window, now]
     params.append(int(disney_universal))
     return db.query(sql, params), marks
