@@ -4,19 +4,21 @@ CREATE PROCEDURE verify_aggregates(IN p_from_utc DATETIME, IN p_to_utc DATETIME)
     COMMENT '
 Description
 -----------
-Recomputes the aggregates of the UTC range [p_from_utc, p_to_utc) from their
-sources, writes nothing to the aggregate tables, and reports every bucket that
-differs:
-  hourly: every aggregated hour (from the oldest hourly row to the hourly
-          watermark, raw data not purged) recomputed from park_snapshots; a row with snapshots must
-          match, a row without must be all zero, and every active park must
-          have a row;
+Recomputes the aggregates of the UTC range [p_from_utc, p_to_utc) from raw
+snapshots and reports every bucket whose stored row differs, changing
+nothing. It recomputes with the very procedures the cycle uses
+(aggregate_hours_range, aggregate_days_range, aggregate_years_range) inside a
+transaction that it rolls back, so verification can never drift from the
+formulas it verifies. Checked:
+  hourly: every aggregated hour (before the hourly watermark, raw data not
+          purged) from park_snapshots;
   daily:  every aggregated local day in the range (before the daily
-          watermark, hourly rows not purged) against the sum of its hourly rows;
-  yearly: every year overlapping the range against the sum of its daily rows.
+          watermark, hourly rows not purged) from its recomputed hours;
+  yearly: every year overlapping the range from its recomputed days.
+Holds the aggregation lock meanwhile (a cycle that starts then is skipped).
 Returns two result sets: the differences (level, period_start, park_id,
-problem = missing / unexpected / differs, columns that differ, expected and
-actual sample_count), then a one-row summary. Logged as job_type verify
+problem = missing / differs, the columns that differ, expected and stored
+sample_count), then a one-row summary. Logged as job_type verify
 (rows_affected = differences). Fix differences with backfill_aggregates().
 
 Parameters
@@ -31,6 +33,7 @@ CALL verify_aggregates(''2026-11-01 07:00:00'', ''2026-11-24 08:00:00'');
 BEGIN
     DECLARE v_now DATETIME DEFAULT parkstats_now();
     DECLARE v_real_start DATETIME(6) DEFAULT UTC_TIMESTAMP(6);
+    DECLARE v_lock_name VARCHAR(64) DEFAULT LEFT(CONCAT('parkstats_aggregation.', DATABASE()), 64);
     DECLARE v_from DATETIME;
     DECLARE v_to DATETIME;
     DECLARE v_hourly_to DATETIME;
@@ -39,14 +42,30 @@ BEGIN
     DECLARE v_raw_purged DATETIME DEFAULT NULL;
     DECLARE v_hourly_purged DATETIME DEFAULT NULL;
     DECLARE v_first_day DATE;
+    DECLARE v_day_from DATE;
+    DECLARE v_day_to DATE;
     DECLARE v_hours BIGINT DEFAULT 0;
     DECLARE v_days BIGINT DEFAULT 0;
     DECLARE v_years BIGINT DEFAULT 0;
+    DECLARE v_ignored BIGINT;
     DECLARE v_differences BIGINT DEFAULT 0;
     DECLARE v_summary VARCHAR(1024);
 
+    DECLARE EXIT HANDLER FOR SQLEXCEPTION
+    BEGIN
+        ROLLBACK;
+        DO RELEASE_LOCK(v_lock_name);
+        RESIGNAL;
+    END;
+
     SET SESSION tmp_table_size = GREATEST(@@SESSION.tmp_table_size, 67108864);
-    SET SESSION max_heap_table_size = GREATEST(@@SESSION.max_heap_table_size, 67108864);
+    -- The differences live in a MEMORY table, which the final ROLLBACK leaves alone.
+    SET SESSION max_heap_table_size = GREATEST(@@SESSION.max_heap_table_size, 268435456);
+
+    IF COALESCE(GET_LOCK(v_lock_name, 60), 0) = 0 THEN
+        SIGNAL SQLSTATE '45000'
+            SET MESSAGE_TEXT = 'verify_aggregates: an aggregation cycle or backfill holds the lock; try again';
+    END IF;
 
     SELECT MAX(CASE WHEN level = 'hourly' THEN done_through END),
            MAX(CASE WHEN level = 'daily' THEN done_through END),
@@ -58,72 +77,67 @@ BEGIN
     SET v_from = TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, '2000-01-01', p_from_utc), '2000-01-01');
     SET v_to = TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, '2000-01-01', TIMESTAMPADD(SECOND, 3599, p_to_utc)),
                             '2000-01-01');
-    -- Only what was aggregated: from the oldest hourly row (or raw_purged) on.
+    -- Only what was aggregated: from the oldest hourly row (and raw_purged) on.
     SET v_from = GREATEST(v_from, COALESCE(v_raw_purged, v_from),
                           COALESCE((SELECT MIN(hour_start_utc) FROM hourly_park_stats), v_to));
-    SET v_hourly_to = LEAST(v_to, COALESCE(v_hourly_done, v_from));
-    SET v_hourly_to = GREATEST(v_hourly_to, v_from);
+    SET v_hourly_to = GREATEST(LEAST(v_to, COALESCE(v_hourly_done, v_from)), v_from);
+
+    SELECT local_date
+      INTO v_first_day
+      FROM calendar_days
+     WHERE utc_start <= v_from
+     ORDER BY utc_start DESC
+     LIMIT 1;
+    SELECT MIN(local_date),
+           MAX(local_date) + INTERVAL 1 DAY
+      INTO v_day_from, v_day_to
+      FROM calendar_days
+     WHERE local_date >= v_first_day
+       AND utc_start < v_to
+       AND local_date < COALESCE(DATE(v_daily_done), '1000-01-01')
+       AND utc_end <= COALESCE(v_hourly_done, '1000-01-01')
+       AND utc_start >= COALESCE(v_hourly_purged, '1000-01-01');
+
+    -- The stored rows, as they are now.
+    DROP TEMPORARY TABLE IF EXISTS verify_hourly_stored;
+    DROP TEMPORARY TABLE IF EXISTS verify_daily_stored;
+    DROP TEMPORARY TABLE IF EXISTS verify_yearly_stored;
+    CREATE TEMPORARY TABLE verify_hourly_stored ENGINE = InnoDB AS
+    SELECT *
+      FROM hourly_park_stats
+     WHERE hour_start_utc >= v_from
+       AND hour_start_utc < v_hourly_to;
+    CREATE TEMPORARY TABLE verify_daily_stored ENGINE = InnoDB AS
+    SELECT *
+      FROM daily_park_stats
+     WHERE stat_date >= COALESCE(v_day_from, '9999-12-31')
+       AND stat_date < COALESCE(v_day_to, '1000-01-01');
+    CREATE TEMPORARY TABLE verify_yearly_stored ENGINE = InnoDB AS
+    SELECT *
+      FROM yearly_park_stats
+     WHERE year BETWEEN YEAR(v_first_day) AND YEAR(v_to);
 
     DROP TEMPORARY TABLE IF EXISTS verify_differences;
     CREATE TEMPORARY TABLE verify_differences (
-        level                 VARCHAR(8)  NOT NULL,
-        period_start          DATETIME    NOT NULL,
+        level                 VARCHAR(8)   CHARACTER SET ascii NOT NULL,
+        period_start          DATETIME     NOT NULL,
         park_id               INT UNSIGNED NOT NULL,
-        problem               VARCHAR(16) NOT NULL,
-        columns_differing     VARCHAR(512) NULL,
-        expected_sample_count BIGINT NULL,
-        actual_sample_count   BIGINT NULL
-    ) ENGINE = InnoDB;
+        problem               VARCHAR(16)  CHARACTER SET ascii NOT NULL,
+        columns_differing     VARCHAR(255) CHARACTER SET ascii NULL,
+        expected_sample_count BIGINT       NULL,
+        actual_sample_count   BIGINT       NULL
+    ) ENGINE = MEMORY;
 
-    -- Hourly, from raw snapshots.
-    DROP TEMPORARY TABLE IF EXISTS verify_expected;
-    CREATE TEMPORARY TABLE verify_expected ENGINE = InnoDB AS
-    SELECT TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, v_from, s.recorded_at), v_from)
-               AS hour_start_utc,
-           s.park_id AS park_id,
-           COUNT(*) AS sample_count,
-           SUM(s.park_open = 1) AS open_sample_count,
-           COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.shame_score END), 0) AS shame_sum,
-           COUNT(CASE WHEN s.park_open = 1 THEN s.shame_score END) AS shame_count,
-           COALESCE(SUM(CASE WHEN s.park_open = 1
-                             THEN s.avg_wait_minutes * s.rides_reporting END), 0) AS wait_sum,
-           COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.rides_reporting END), 0) AS wait_count,
-           MAX(CASE WHEN s.park_open = 1 THEN s.peak_wait_minutes END) AS peak_wait_minutes,
-           COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.rides_down END), 0) AS down_samples,
-           COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.weight_down END), 0)
-               AS weighted_down_samples,
-           COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.rides_operating END), 0)
-               AS operating_samples,
-           MAX(CASE WHEN s.park_open = 1 THEN s.rides_down END) AS max_rides_down
-      FROM park_snapshots AS s
-     WHERE s.recorded_at >= v_from
-       AND s.recorded_at < v_hourly_to
-     GROUP BY hour_start_utc, s.park_id;
-    ALTER TABLE verify_expected ADD PRIMARY KEY (hour_start_utc, park_id);
-
-    -- Every active park in every hour, and every row already there, is a key too.
-    INSERT IGNORE INTO verify_expected
-        (hour_start_utc, park_id, sample_count, open_sample_count, shame_sum, shame_count,
-         wait_sum, wait_count, peak_wait_minutes, down_samples, weighted_down_samples,
-         operating_samples, max_rides_down)
-    SELECT TIMESTAMPADD(HOUR, DATEDIFF(n.local_date, '2000-01-01'), v_from),
-           p.park_id,
-           0, 0, 0, 0, 0, 0, NULL, 0, 0, 0, NULL
-      FROM calendar_days AS n
-     CROSS JOIN parks AS p
-     WHERE n.local_date >= '2000-01-01'
-       AND n.local_date < TIMESTAMPADD(DAY, TIMESTAMPDIFF(HOUR, v_from, v_hourly_to), DATE('2000-01-01'))
-       AND p.is_active = 1;
-    INSERT IGNORE INTO verify_expected
-        (hour_start_utc, park_id, sample_count, open_sample_count, shame_sum, shame_count,
-         wait_sum, wait_count, peak_wait_minutes, down_samples, weighted_down_samples,
-         operating_samples, max_rides_down)
-    SELECT a.hour_start_utc,
-           a.park_id,
-           0, 0, 0, 0, 0, 0, NULL, 0, 0, 0, NULL
-      FROM hourly_park_stats AS a
-     WHERE a.hour_start_utc >= v_from
-       AND a.hour_start_utc < v_hourly_to;
+    -- Recompute with the cycle's own procedures, compare, and roll it all back.
+    START TRANSACTION;
+    IF v_hourly_to > v_from THEN
+        CALL aggregate_hours_range(v_from, v_hourly_to, v_now, v_hours);
+    END IF;
+    IF v_day_from IS NOT NULL THEN
+        CALL aggregate_days_range(v_day_from, v_day_to, v_now, v_ignored);
+        SET v_days = DATEDIFF(v_day_to, v_day_from);
+    END IF;
+    CALL aggregate_years_range(YEAR(v_first_day), YEAR(v_to) + 1, v_now, v_years);
 
     INSERT INTO verify_differences
         (level, period_start, park_id, problem, columns_differing, expected_sample_count,
@@ -134,67 +148,36 @@ BEGIN
            IF(a.park_id IS NULL, 'missing', 'differs'),
            IF(a.park_id IS NULL, NULL,
               CONCAT_WS(', ',
-                         IF(e.sample_count <=> a.sample_count, NULL, 'sample_count'),
-                         IF(e.open_sample_count <=> a.open_sample_count, NULL, 'open_sample_count'),
-                         IF(e.shame_sum <=> a.shame_sum, NULL, 'shame_sum'),
-                         IF(e.shame_count <=> a.shame_count, NULL, 'shame_count'),
-                         IF(e.wait_sum <=> a.wait_sum, NULL, 'wait_sum'),
-                         IF(e.wait_count <=> a.wait_count, NULL, 'wait_count'),
-                         IF(e.peak_wait_minutes <=> a.peak_wait_minutes, NULL, 'peak_wait_minutes'),
-                         IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),
-                         IF(e.weighted_down_samples <=> a.weighted_down_samples, NULL, 'weighted_down_samples'),
-                         IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
-                         IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))),
+                        IF(e.sample_count <=> a.sample_count, NULL, 'sample_count'),
+                        IF(e.open_sample_count <=> a.open_sample_count, NULL, 'open_sample_count'),
+                        IF(e.shame_sum <=> a.shame_sum, NULL, 'shame_sum'),
+                        IF(e.shame_count <=> a.shame_count, NULL, 'shame_count'),
+                        IF(e.wait_sum <=> a.wait_sum, NULL, 'wait_sum'),
+                        IF(e.wait_count <=> a.wait_count, NULL, 'wait_count'),
+                        IF(e.peak_wait_minutes <=> a.peak_wait_minutes, NULL, 'peak_wait_minutes'),
+                        IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),
+                        IF(e.weighted_down_samples <=> a.weighted_down_samples, NULL, 'weighted_down_samples'),
+                        IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
+                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))),
            e.sample_count,
            a.sample_count
-      FROM verify_expected AS e
-      LEFT JOIN hourly_park_stats AS a
+      FROM hourly_park_stats AS e
+      LEFT JOIN verify_hourly_stored AS a
         ON a.hour_start_utc = e.hour_start_utc
        AND a.park_id = e.park_id
-     WHERE a.park_id IS NULL
-        OR NOT (e.sample_count <=> a.sample_count AND e.open_sample_count <=> a.open_sample_count AND e.shame_sum <=> a.shame_sum AND e.shame_count <=> a.shame_count AND e.wait_sum <=> a.wait_sum AND e.wait_count <=> a.wait_count AND e.peak_wait_minutes <=> a.peak_wait_minutes AND e.down_samples <=> a.down_samples AND e.weighted_down_samples <=> a.weighted_down_samples AND e.operating_samples <=> a.operating_samples AND e.max_rides_down <=> a.max_rides_down);
-    SELECT COUNT(*) INTO v_hours FROM verify_expected;
-
-    -- Daily, from the hourly rows.
-    SELECT local_date
-      INTO v_first_day
-      FROM calendar_days
-     WHERE utc_start <= v_from
-     ORDER BY utc_start DESC
-     LIMIT 1;
-    DROP TEMPORARY TABLE IF EXISTS verify_days;
-    CREATE TEMPORARY TABLE verify_days ENGINE = InnoDB AS
-    SELECT c.local_date, c.utc_start, c.utc_end, c.hours_in_day
-      FROM calendar_days AS c
-     WHERE c.local_date >= v_first_day
-       AND c.local_date <= DATE(v_to)
-       AND c.utc_start < v_to
-       AND c.local_date < COALESCE(DATE(v_daily_done), '1000-01-01')
-       AND c.utc_end <= COALESCE(v_hourly_done, '1000-01-01')
-       AND c.utc_start >= COALESCE(v_hourly_purged, '1000-01-01');
-    SELECT COUNT(*) INTO v_days FROM verify_days;
-
-    DROP TEMPORARY TABLE IF EXISTS verify_expected;
-    CREATE TEMPORARY TABLE verify_expected ENGINE = InnoDB AS
-    SELECT c.local_date AS stat_date,
-           h.park_id AS park_id,
-           c.hours_in_day AS hours_in_day,
-           SUM(h.sample_count) AS sample_count,
-           SUM(h.open_sample_count) AS open_sample_count,
-           SUM(h.shame_sum) AS shame_sum,
-           SUM(h.shame_count) AS shame_count,
-           SUM(h.wait_sum) AS wait_sum,
-           SUM(h.wait_count) AS wait_count,
-           MAX(h.peak_wait_minutes) AS peak_wait_minutes,
-           SUM(h.down_samples) AS down_samples,
-           SUM(h.weighted_down_samples) AS weighted_down_samples,
-           SUM(h.operating_samples) AS operating_samples,
-           MAX(h.max_rides_down) AS max_rides_down
-      FROM verify_days AS c
-      JOIN hourly_park_stats AS h
-        ON h.hour_start_utc >= c.utc_start
-       AND h.hour_start_utc < c.utc_end
-     GROUP BY c.local_date, c.hours_in_day, h.park_id;
+     WHERE e.hour_start_utc >= v_from
+       AND e.hour_start_utc < v_hourly_to
+       AND NOT (a.sample_count <=> e.sample_count
+                AND a.open_sample_count <=> e.open_sample_count
+                AND a.shame_sum <=> e.shame_sum
+                AND a.shame_count <=> e.shame_count
+                AND a.wait_sum <=> e.wait_sum
+                AND a.wait_count <=> e.wait_count
+                AND a.peak_wait_minutes <=> e.peak_wait_minutes
+                AND a.down_samples <=> e.down_samples
+                AND a.weighted_down_samples <=> e.weighted_down_samples
+                AND a.operating_samples <=> e.operating_samples
+                AND a.max_rides_down <=> e.max_rides_down);
 
     INSERT INTO verify_differences
         (level, period_start, park_id, problem, columns_differing, expected_sample_count,
@@ -205,68 +188,38 @@ BEGIN
            IF(a.park_id IS NULL, 'missing', 'differs'),
            IF(a.park_id IS NULL, NULL,
               CONCAT_WS(', ',
-                         IF(e.sample_count <=> a.sample_count, NULL, 'sample_count'),
-                         IF(e.open_sample_count <=> a.open_sample_count, NULL, 'open_sample_count'),
-                         IF(e.shame_sum <=> a.shame_sum, NULL, 'shame_sum'),
-                         IF(e.shame_count <=> a.shame_count, NULL, 'shame_count'),
-                         IF(e.wait_sum <=> a.wait_sum, NULL, 'wait_sum'),
-                         IF(e.wait_count <=> a.wait_count, NULL, 'wait_count'),
-                         IF(e.peak_wait_minutes <=> a.peak_wait_minutes, NULL, 'peak_wait_minutes'),
-                         IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),
-                         IF(e.weighted_down_samples <=> a.weighted_down_samples, NULL, 'weighted_down_samples'),
-                         IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
-                         IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'),
-                         IF(e.hours_in_day <=> a.hours_in_day, NULL, 'hours_in_day'))),
+                        IF(e.hours_in_day <=> a.hours_in_day, NULL, 'hours_in_day'),
+                        IF(e.sample_count <=> a.sample_count, NULL, 'sample_count'),
+                        IF(e.open_sample_count <=> a.open_sample_count, NULL, 'open_sample_count'),
+                        IF(e.shame_sum <=> a.shame_sum, NULL, 'shame_sum'),
+                        IF(e.shame_count <=> a.shame_count, NULL, 'shame_count'),
+                        IF(e.wait_sum <=> a.wait_sum, NULL, 'wait_sum'),
+                        IF(e.wait_count <=> a.wait_count, NULL, 'wait_count'),
+                        IF(e.peak_wait_minutes <=> a.peak_wait_minutes, NULL, 'peak_wait_minutes'),
+                        IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),
+                        IF(e.weighted_down_samples <=> a.weighted_down_samples, NULL, 'weighted_down_samples'),
+                        IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
+                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))),
            e.sample_count,
            a.sample_count
-      FROM verify_expected AS e
-      LEFT JOIN daily_park_stats AS a
+      FROM daily_park_stats AS e
+      LEFT JOIN verify_daily_stored AS a
         ON a.stat_date = e.stat_date
        AND a.park_id = e.park_id
-     WHERE a.park_id IS NULL
-        OR NOT (e.sample_count <=> a.sample_count AND e.open_sample_count <=> a.open_sample_count AND e.shame_sum <=> a.shame_sum AND e.shame_count <=> a.shame_count AND e.wait_sum <=> a.wait_sum AND e.wait_count <=> a.wait_count AND e.peak_wait_minutes <=> a.peak_wait_minutes AND e.down_samples <=> a.down_samples AND e.weighted_down_samples <=> a.weighted_down_samples AND e.operating_samples <=> a.operating_samples AND e.max_rides_down <=> a.max_rides_down AND e.hours_in_day <=> a.hours_in_day);
-    INSERT INTO verify_differences
-        (level, period_start, park_id, problem, columns_differing, expected_sample_count,
-         actual_sample_count)
-    SELECT 'daily',
-           a.stat_date,
-           a.park_id,
-           'unexpected',
-           'no hourly rows',
-           0,
-           a.sample_count
-      FROM daily_park_stats AS a
-      JOIN verify_days AS c
-        ON c.local_date = a.stat_date
-     WHERE a.sample_count > 0
-       AND NOT EXISTS (
-            SELECT 1
-              FROM verify_expected AS e
-             WHERE e.stat_date = a.stat_date
-               AND e.park_id = a.park_id);
-
-    -- Yearly, from the daily rows.
-    DROP TEMPORARY TABLE IF EXISTS verify_expected;
-    CREATE TEMPORARY TABLE verify_expected ENGINE = InnoDB AS
-    SELECT YEAR(d.stat_date) AS year,
-           d.park_id AS park_id,
-           COUNT(*) AS days_covered,
-           SUM(d.sample_count) AS sample_count,
-           SUM(d.open_sample_count) AS open_sample_count,
-           SUM(d.shame_sum) AS shame_sum,
-           SUM(d.shame_count) AS shame_count,
-           SUM(d.wait_sum) AS wait_sum,
-           SUM(d.wait_count) AS wait_count,
-           MAX(d.peak_wait_minutes) AS peak_wait_minutes,
-           SUM(d.down_samples) AS down_samples,
-           SUM(d.weighted_down_samples) AS weighted_down_samples,
-           SUM(d.operating_samples) AS operating_samples,
-           MAX(d.max_rides_down) AS max_rides_down
-      FROM daily_park_stats AS d
-     WHERE d.stat_date >= MAKEDATE(YEAR(v_first_day), 1)
-       AND d.stat_date < MAKEDATE(YEAR(v_to) + 1, 1)
-     GROUP BY YEAR(d.stat_date), d.park_id;
-    SELECT COUNT(*) INTO v_years FROM verify_expected;
+     WHERE e.stat_date >= COALESCE(v_day_from, '9999-12-31')
+       AND e.stat_date < COALESCE(v_day_to, '1000-01-01')
+       AND NOT (a.hours_in_day <=> e.hours_in_day
+                AND a.sample_count <=> e.sample_count
+                AND a.open_sample_count <=> e.open_sample_count
+                AND a.shame_sum <=> e.shame_sum
+                AND a.shame_count <=> e.shame_count
+                AND a.wait_sum <=> e.wait_sum
+                AND a.wait_count <=> e.wait_count
+                AND a.peak_wait_minutes <=> e.peak_wait_minutes
+                AND a.down_samples <=> e.down_samples
+                AND a.weighted_down_samples <=> e.weighted_down_samples
+                AND a.operating_samples <=> e.operating_samples
+                AND a.max_rides_down <=> e.max_rides_down);
 
     INSERT INTO verify_differences
         (level, period_start, park_id, problem, columns_differing, expected_sample_count,
@@ -277,29 +230,45 @@ BEGIN
            IF(a.park_id IS NULL, 'missing', 'differs'),
            IF(a.park_id IS NULL, NULL,
               CONCAT_WS(', ',
-                         IF(e.sample_count <=> a.sample_count, NULL, 'sample_count'),
-                         IF(e.open_sample_count <=> a.open_sample_count, NULL, 'open_sample_count'),
-                         IF(e.shame_sum <=> a.shame_sum, NULL, 'shame_sum'),
-                         IF(e.shame_count <=> a.shame_count, NULL, 'shame_count'),
-                         IF(e.wait_sum <=> a.wait_sum, NULL, 'wait_sum'),
-                         IF(e.wait_count <=> a.wait_count, NULL, 'wait_count'),
-                         IF(e.peak_wait_minutes <=> a.peak_wait_minutes, NULL, 'peak_wait_minutes'),
-                         IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),
-                         IF(e.weighted_down_samples <=> a.weighted_down_samples, NULL, 'weighted_down_samples'),
-                         IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
-                         IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'),
-                         IF(e.days_covered <=> a.days_covered, NULL, 'days_covered'))),
+                        IF(e.days_covered <=> a.days_covered, NULL, 'days_covered'),
+                        IF(e.is_complete <=> a.is_complete, NULL, 'is_complete'),
+                        IF(e.sample_count <=> a.sample_count, NULL, 'sample_count'),
+                        IF(e.open_sample_count <=> a.open_sample_count, NULL, 'open_sample_count'),
+                        IF(e.shame_sum <=> a.shame_sum, NULL, 'shame_sum'),
+                        IF(e.shame_count <=> a.shame_count, NULL, 'shame_count'),
+                        IF(e.wait_sum <=> a.wait_sum, NULL, 'wait_sum'),
+                        IF(e.wait_count <=> a.wait_count, NULL, 'wait_count'),
+                        IF(e.peak_wait_minutes <=> a.peak_wait_minutes, NULL, 'peak_wait_minutes'),
+                        IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),
+                        IF(e.weighted_down_samples <=> a.weighted_down_samples, NULL, 'weighted_down_samples'),
+                        IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
+                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))),
            e.sample_count,
            a.sample_count
-      FROM verify_expected AS e
-      LEFT JOIN yearly_park_stats AS a
+      FROM yearly_park_stats AS e
+      LEFT JOIN verify_yearly_stored AS a
         ON a.year = e.year
        AND a.park_id = e.park_id
-     WHERE a.park_id IS NULL
-        OR NOT (e.sample_count <=> a.sample_count AND e.open_sample_count <=> a.open_sample_count AND e.shame_sum <=> a.shame_sum AND e.shame_count <=> a.shame_count AND e.wait_sum <=> a.wait_sum AND e.wait_count <=> a.wait_count AND e.peak_wait_minutes <=> a.peak_wait_minutes AND e.down_samples <=> a.down_samples AND e.weighted_down_samples <=> a.weighted_down_samples AND e.operating_samples <=> a.operating_samples AND e.max_rides_down <=> a.max_rides_down AND e.days_covered <=> a.days_covered);
+     WHERE e.year BETWEEN YEAR(v_first_day) AND YEAR(v_to)
+       AND NOT (a.days_covered <=> e.days_covered
+                AND a.is_complete <=> e.is_complete
+                AND a.sample_count <=> e.sample_count
+                AND a.open_sample_count <=> e.open_sample_count
+                AND a.shame_sum <=> e.shame_sum
+                AND a.shame_count <=> e.shame_count
+                AND a.wait_sum <=> e.wait_sum
+                AND a.wait_count <=> e.wait_count
+                AND a.peak_wait_minutes <=> e.peak_wait_minutes
+                AND a.down_samples <=> e.down_samples
+                AND a.weighted_down_samples <=> e.weighted_down_samples
+                AND a.operating_samples <=> e.operating_samples
+                AND a.max_rides_down <=> e.max_rides_down);
+    ROLLBACK;
+    DO RELEASE_LOCK(v_lock_name);
 
-    DROP TEMPORARY TABLE IF EXISTS verify_expected;
-    DROP TEMPORARY TABLE IF EXISTS verify_days;
+    DROP TEMPORARY TABLE verify_hourly_stored;
+    DROP TEMPORARY TABLE verify_daily_stored;
+    DROP TEMPORARY TABLE verify_yearly_stored;
 
     SELECT COUNT(*) INTO v_differences FROM verify_differences;
     SET v_summary = CONCAT('Verified ', DATE_FORMAT(v_from, '%Y-%m-%d %H:00'), ' .. ',
@@ -323,7 +292,7 @@ BEGIN
            actual_sample_count
       FROM verify_differences
      ORDER BY FIELD(level, 'hourly', 'daily', 'yearly'), period_start, park_id;
-    DROP TEMPORARY TABLE IF EXISTS verify_differences;
+    DROP TEMPORARY TABLE verify_differences;
 
     SELECT v_summary AS summary,
            v_hours AS hourly_checked,
