@@ -50,6 +50,7 @@ BAD = [
     ("/api/parks/waittimes?period=tomorrow", "period"),
     ("/api/parks/waittimes?limit=101", "limit"),
     ("/api/parks/waittimes?filter=", "filter"),
+    ("/api/parks/waittimes?year=abc", "year"),
     ("/api/trends/least-reliable?period=live", "period"),
     ("/api/trends/least-reliable?limit=21", "limit"),
     ("/api/trends/longest-wait-times?entity=coasters", "entity"),
@@ -128,6 +129,28 @@ def test_response_cache_keyed_by_normalised_request(loaded, db):
     # Same normalised request (defaults spelled out): served from the cache.
     assert client.get("/api/live/status-summary?filter=all-parks").json == first
     assert uncached.get("/api/live/status-summary").json != first
+
+
+def test_a_ranking_is_two_queries(loaded, monkeypatch):
+    """Watermarks, then the figures; calendar days and settings come from memory."""
+    from webapi.db import Database
+
+    app = make_app(loaded, NOW)
+    client = app.test_client()
+    issued = []
+    original = Database.query
+
+    def counting(self, sql, params=()):
+        issued.append(sql)
+        return original(self, sql, params)
+
+    monkeypatch.setattr(Database, "query", counting)
+    for url in ("/api/parks/downtime?period=today", "/api/parks/waittimes?period=year",
+                "/api/trends/least-reliable?period=last_month", "/api/awards/yearly"):
+        client.get(url)  # warms the calendar and settings
+        issued.clear()
+        assert client.get(url).status_code == 200
+        assert len(issued) <= (3 if "awards" in url else 2), (url, issued)
 
 
 def _numbers_only(value, path="$"):

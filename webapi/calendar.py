@@ -30,6 +30,7 @@ class Calendar:
     def __init__(self, db: Database):
         self.db = db
         self._days: dict[date, Day] = {}
+        self._current: Day | None = None  # the day "now" was last found in
         self._lock = threading.Lock()
 
     def _remember(self, rows) -> None:
@@ -40,16 +41,17 @@ class Calendar:
 
     def day_containing(self, instant: datetime) -> Day:
         """The local day whose [utc_start, utc_end) holds ``instant`` (naive UTC)."""
-        for day in list(self._days.values())[-8:]:
-            if day.utc_start <= instant < day.utc_end:
-                return day
+        current = self._current
+        if current is not None and current.utc_start <= instant < current.utc_end:
+            return current
         rows = self.db.query(
             f"SELECT {COLUMNS} FROM calendar_days WHERE utc_start <= %s "
             "ORDER BY utc_start DESC LIMIT 1", (instant,))
         if not rows or not rows[0]["utc_end"] > instant:
             raise LookupError(f"{instant} is outside calendar_days")
         self._remember(rows)
-        return self._days[rows[0]["local_date"]]
+        self._current = self._days[rows[0]["local_date"]]
+        return self._current
 
     def days(self, *dates: date) -> dict[date, Day]:
         """Calendar rows of the given local dates (one query for the ones not cached)."""

@@ -17,7 +17,8 @@ def common_args():
     args = request.args
     period = params.period(args)
     park_filter = params.park_filter(args)
-    year = params.year(args, None) if period == "year" else None
+    year = params.year(args, None)  # validated whenever given, used with period=year
+    year = year if period == "year" else None
     return period, park_filter, year
 
 

@@ -24,7 +24,8 @@ def _args():
     park_filter = params.park_filter(args)
     entity = params.entity(args)
     limit = params.limit(args, default=10, maximum=20)
-    year = params.year(args, None) if period == "year" else None
+    year = params.year(args, None)  # validated whenever given, used with period=year
+    year = year if period == "year" else None
     return period, park_filter, entity, limit, year
 
 
