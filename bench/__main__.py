@@ -120,9 +120,11 @@ def main(argv=None) -> int:
                 f"errors {h['errors']} {h['error_kinds'] or ''}")
     results["rankings"] = rankings.combine(db_part, nocache, cache)
 
-    if not args.skip_retention:
+    small_days = min(30, args.days // 4)
+    if not args.skip_retention and small_days < args.retention_drops + 2:
+        say(f"\n(Retention skipped: {args.days} days are too few for two table sizes.)")
+    elif not args.skip_retention:
         say("\n== Retention: one day dropped, two table sizes ==")
-        small_days = max(5, min(30, args.days // 4))
         results["retention"] = {}
         for size, days in (("small", small_days), ("large", args.days)):
             copy = jobs.ensure_retention_copy(
