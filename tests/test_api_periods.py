@@ -23,7 +23,7 @@ from api_support import (
     trend,
     windows,
 )
-from support import scalar
+from support import scalar, set_now
 
 NOW = datetime(2026, 3, 10, 17, 31)  # Tue 10:31 PDT; Sun Mar 8 had 23 hours
 
@@ -121,3 +121,37 @@ def test_late_snapshot_of_the_current_hour_is_seen_at_once(db, db_url):
     assert after[4]["snapshot_count"] == before[4]["snapshot_count"] + 1
     assert after[4]["rides_down"] == 9
     assert _answer(client, "today") == _expected(snaps + [late], "today")
+
+
+def test_late_snapshots_in_aggregated_hours_count_before_the_next_cycle(db, db_url):
+    """Hours queued by late data are read raw; their days and years from finer rows."""
+    insert_parks(db, PARKS[:4])
+    snaps = _snapshots()
+    insert_snapshots(db, snaps)
+    aggregate(db, NOW)
+    client = make_app(db_url, NOW).test_client()
+    rnd = random.Random(42)
+    late = []
+    for at in (datetime(2026, 3, 9, 20, 2), datetime(2026, 3, 10, 9, 3)):  # yesterday, today
+        snap = snapshot(rnd, 3, at)
+        snap.update(park_open=1, rides_total=16, rides_operating=6, rides_down=10,
+                    rides_closed=0, rides_refurbishment=0, weight_total=32, weight_down=30,
+                    shame_score=Decimal("9.38"), avg_wait_minutes=Decimal("75.00"),
+                    peak_wait_minutes=120, rides_reporting=6)
+        late.append(snap)
+    set_now(db, NOW)  # the triggers queue the hours "now"
+    insert_snapshots(db, late)
+    # And one deleted (the triggers queue its hour too).
+    moved = next(s for s in snaps if s["recorded_at"] == datetime(2026, 3, 9, 12, 0)
+                 and s["park_id"] == 1)
+    db.cursor().execute("DELETE FROM park_snapshots WHERE park_id = 1 AND recorded_at = %s",
+                        (moved["recorded_at"],))
+    current = [s for s in snaps if s is not moved] + late
+    assert scalar(db, "SELECT COUNT(*) FROM aggregation_queue") == 3
+    for period in ("today", "yesterday", "year"):
+        assert _answer(client, period) == _expected(current, period), period
+    aggregate(db, NOW)
+    assert scalar(db, "SELECT COUNT(*) FROM aggregation_queue") == 0
+    for period in ("today", "yesterday", "year"):
+        assert _answer(client, period) == _expected(current, period), period
+

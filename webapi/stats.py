@@ -57,8 +57,9 @@ def _summed(alias: str) -> str:
 YEARLY = (f"SELECT %s AS k, park_id, {STORED}, days_covered AS days, is_complete AS complete "
           "FROM yearly_park_stats WHERE year = %s AND first_stat_date IS NOT NULL "
           "AND last_stat_date < %s")
-DAILY = (f"SELECT %s, d.park_id, {_summed('d')}, COUNT(*), 0 FROM daily_park_stats d "
-         "WHERE d.stat_date >= %s AND d.stat_date < %s GROUP BY d.park_id")
+DAILY_WHERE = (f"SELECT %s, d.park_id, {_summed('d')}, COUNT(*), 0 FROM daily_park_stats d "
+               "WHERE {where} GROUP BY d.park_id")
+DAILY = DAILY_WHERE.format(where="d.stat_date >= %s AND d.stat_date < %s")
 # Whole years: the days after each park's yearly row (the lower bound, the oldest
 # last_stat_date of the year, keeps it a short range) ...
 DAILY_AFTER_YEARLY = (
@@ -78,9 +79,22 @@ DAILY_WITHOUT_YEARLY = (
 YEARLY_FLAG = ("SELECT %s, park_id, " + ", ".join(["0"] * 6) + ", NULL, 0, 0, 0, NULL, 0, "
                "is_complete FROM yearly_park_stats WHERE year = %s")
 HOURLY = (f"SELECT %s, h.park_id, {_summed('h')}, 0, 0 FROM hourly_park_stats h "
-          "WHERE h.hour_start_utc >= %s AND h.hour_start_utc < %s GROUP BY h.park_id")
+          "WHERE {where} GROUP BY h.park_id")
 RAW = (f"SELECT %s, s.park_id, {RAW_MEASURES} FROM park_snapshots s "
-       "WHERE s.recorded_at >= %s AND s.recorded_at < %s GROUP BY s.park_id")
+       "WHERE {where} GROUP BY s.park_id")
+
+
+def _ranges(column: str, ranges, excluded=()) -> tuple[str, list]:
+    """WHERE text and parameters: column in any [start, end) range, minus excluded values."""
+    text = " OR ".join([f"({column} >= %s AND {column} < %s)"] * len(ranges))
+    params = [bound for pair in ranges for bound in pair]
+    if len(ranges) > 1:
+        text = f"({text})"
+    if excluded:
+        text += f" AND {column} NOT IN ({', '.join(['%s'] * len(excluded))})"
+        params += list(excluded)
+    return text, params
+
 # Each park's latest snapshot in (start, end].
 LATEST = ("SELECT ls.* FROM park_snapshots ls JOIN (SELECT park_id, MAX(recorded_at) AS at "
           "FROM park_snapshots WHERE recorded_at > %s AND recorded_at <= %s GROUP BY park_id) lm "
@@ -165,12 +179,22 @@ class YearRows:
 
 
 @dataclass(frozen=True)
+class Dirty:
+    """Buckets waiting in aggregation_queue (late data, failures): their rows are stale."""
+
+    hours: frozenset = frozenset()  # UTC hours
+    days: frozenset = frozenset()  # local dates
+    years: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
 class Watermarks:
     hourly: datetime | None  # first UTC hour not aggregated
     daily: date | None  # first local date not aggregated
     total_parks: int  # active parks of the filter
     all_parks: int  # every park, active or not
     years: dict[int, YearRows]
+    queued: int = 0  # rows in aggregation_queue
 
 
 def read_watermarks(db: Database, disney_universal: bool, years=()) -> Watermarks:
@@ -178,7 +202,8 @@ def read_watermarks(db: Database, disney_universal: bool, years=()) -> Watermark
     sql = ("SELECT (SELECT done_through FROM aggregation_watermarks WHERE level = 'hourly') AS h, "
            "(SELECT done_through FROM aggregation_watermarks WHERE level = 'daily') AS d, "
            "(SELECT COUNT(*) FROM parks p WHERE p.is_active = 1 AND " + PARK_FILTER + ") AS n, "
-           "(SELECT COUNT(*) FROM parks) AS n_all")
+           "(SELECT COUNT(*) FROM parks) AS n_all, "
+           "(SELECT COUNT(*) FROM aggregation_queue) AS q")
     params: list = [int(disney_universal)]
     for i, year in enumerate(years):
         sql += "".join(
@@ -191,12 +216,32 @@ def read_watermarks(db: Database, disney_universal: bool, years=()) -> Watermark
     daily = row["d"].date() if row["d"] is not None else None
     return Watermarks(row["h"], daily, int(row["n"]), int(row["n_all"]), {
         year: YearRows(int(row[f"y{i}_count"]), row[f"y{i}_oldest"], row[f"y{i}_newest"])
-        for i, year in enumerate(years)})
+        for i, year in enumerate(years)}, int(row["q"]))
+
+
+def read_dirty(db: Database, calendar: Calendar) -> Dirty:
+    """The queued buckets, with the days and years their rows make stale."""
+    hours, days, years = set(), set(), set()
+    for row in db.query("SELECT level, period_start FROM aggregation_queue"):
+        start = row["period_start"]
+        if row["level"] == "hourly":
+            hours.add(start)
+            days.add(calendar.day_containing(start).local_date)
+        elif row["level"] == "daily":
+            days.add(start.date())
+        else:
+            years.add(start.year)
+    years |= {day.year for day in days}
+    return Dirty(frozenset(hours), frozenset(days), frozenset(years))
 
 
 def _segments(k: int, span: Span, marks: Watermarks, calendar: Calendar, now: datetime,
-              use_yearly: bool) -> list[tuple[str, list]]:
-    """The disjoint sources of one span, as (SQL, params)."""
+              use_yearly: bool, dirty: Dirty) -> list[tuple[str, list]]:
+    """The disjoint sources of one span, as (SQL, params).
+
+    Rows of queued (dirty or failed) buckets are stale: a dirty year is read from
+    its days, a dirty day from its hours, a dirty hour from its raw snapshots.
+    """
     end = min(span.utc_end, now + timedelta(seconds=1))  # snapshots up to now included
     if end <= span.utc_start:
         return []
@@ -204,27 +249,42 @@ def _segments(k: int, span: Span, marks: Watermarks, calendar: Calendar, now: da
     day_end = min(span.end_date, marks.daily or span.first_date, max(today, span.first_date))
     day_end = max(day_end, span.first_date)
     out: list[tuple[str, list]] = []
+    hour_ranges: list[tuple[datetime, datetime]] = []
     if span.year is not None:
         out.append((YEARLY_FLAG, [k, span.year]))
     if day_end > span.first_date:
         rows = marks.years.get(span.year) if span.year is not None else None
-        if use_yearly and rows is not None and rows.count:
+        bad_days = sorted(d for d in dirty.days if span.first_date <= d < day_end)
+        if use_yearly and rows is not None and rows.count and span.year not in dirty.years:
             out.append((YEARLY, [k, span.year, day_end]))
             out.append((DAILY_AFTER_YEARLY, [k, span.year, day_end, rows.oldest_last, day_end]))
             if rows.count < marks.all_parks or rows.newest_last >= day_end:
                 out.append((DAILY_WITHOUT_YEARLY,
                             [k, span.first_date, day_end, span.year, day_end]))
+        elif bad_days:
+            where, params = _ranges("d.stat_date", [(span.first_date, day_end)], bad_days)
+            out.append((DAILY_WHERE.format(where=where), [k, *params]))
         else:
             out.append((DAILY, [k, span.first_date, day_end]))
-        hour_start = max(span.utc_start, calendar.days(day_end)[day_end].utc_start)
+        known = calendar.days(day_end, *bad_days)
+        hour_ranges += [(known[d].utc_start, known[d].utc_end) for d in bad_days]
+        hour_start = max(span.utc_start, known[day_end].utc_start)
     else:
         hour_start = span.utc_start
     hour_end = min(end, marks.hourly) if marks.hourly is not None else hour_start
     if hour_end > hour_start:
-        out.append((HOURLY, [k, hour_start, hour_end]))
+        hour_ranges.append((hour_start, hour_end))
+    bad_hours = sorted(h for h in dirty.hours if any(a <= h < b for a, b in hour_ranges))
+    if hour_ranges:
+        where, params = _ranges("h.hour_start_utc", hour_ranges, bad_hours)
+        out.append((HOURLY.format(where=where), [k, *params]))
+    raw_ranges = [(h, h + timedelta(hours=1)) for h in bad_hours]
     raw_start = max(hour_start, hour_end)
     if end > raw_start:
-        out.append((RAW, [k, raw_start, end]))
+        raw_ranges.append((raw_start, end))
+    if raw_ranges:
+        where, params = _ranges("s.recorded_at", raw_ranges)
+        out.append((RAW.format(where=where), [k, *params]))
     return out
 
 
@@ -238,13 +298,14 @@ def period_rows(db: Database, calendar: Calendar, *, now: datetime, interval: in
     """
     years = [span.year for span in (current, previous) if span is not None and span.year]
     marks = marks or read_watermarks(db, disney_universal, years)
+    dirty = read_dirty(db, calendar) if marks.queued else Dirty()
     segments: list[tuple[str, list]] = []
     if current is None:
         segments.append((LIVE, [0, now - live_window, now]))
     else:
-        segments += _segments(0, current, marks, calendar, now, use_yearly=True)
+        segments += _segments(0, current, marks, calendar, now, use_yearly=True, dirty=dirty)
     if previous is not None:
-        segments += _segments(1, previous, marks, calendar, now, use_yearly=True)
+        segments += _segments(1, previous, marks, calendar, now, use_yearly=True, dirty=dirty)
     if not segments:
         return [], marks
     union = "\n  UNION ALL\n  ".join([HEADER] + [sql for sql, _ in segments])
