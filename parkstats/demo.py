@@ -231,11 +231,14 @@ class ParkModel:
         if is_holiday_period(day):
             crowd *= 1.35
         crowd *= 0.85 + 0.3 * unit("crowd", name, day)
+        crowd *= 0.88 + 0.24 * unit("crowd-year", name, day.year)  # some years busier
         # Breakdown rate of a track per block: ~25 % of the time at a normal park,
         # more on bad days (storms, staffing) and at the less reliable parks.
         bad_day = 0.55 + 0.9 * unit("day", name, day) ** 2
         if unit("storm", name, day) < 0.04:
             bad_day *= 1.8
+        # Parks get better or worse from one year to the next (the yearly awards).
+        bad_day *= 0.7 + 0.6 * unit("year", name, day.year)
         rate = min(800, round(1000 * 0.24 * self.info.reliability * bad_day))
         refurb = frozenset(r.ride_id for r in self.rides if self.in_refurbishment(r, day))
         closed = frozenset()

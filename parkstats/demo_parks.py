@@ -150,9 +150,9 @@ def _parse() -> tuple[ParkInfo, ...]:
         reliability = 2.2 if "W" in flags else 0.6 if "R" in flags else 1.0
         busy = 1.0
         if "B" in flags:
-            busy = 1.5
+            busy = 1.4
         if "D" in flags or "U" in flags:
-            busy = max(busy, 1.6)
+            busy = 2.0
         parks.append(ParkInfo(
             name=name, city=city, state=state, country=country, operator=operator,
             zone=ZONES.get(zone, zone), season=season, ride_count=max(int(count), 12),
