@@ -100,3 +100,20 @@ def test_metrics_parse_as_prometheus_text(db_url, fresh_cycle):
     assert {s.labels["level"] for s in failures} == {"hourly", "daily", "yearly"}
     assert families["parkstats_database_up"].samples[0].value == 1
     assert "parkstats_aggregation_failed_jobs_24h" in families
+
+
+def test_rankings_read_the_replica(db_url, fresh_cycle):
+    """PARKSTATS_READ_DATABASE_URL serves the rankings; health checks it too."""
+    from parkstats.localdb import free_port
+
+    nowhere = f"mysql://root@127.0.0.1:{free_port()}/{db_url.database}"
+    client = make_app(db_url, fresh_cycle, READ_DATABASE_URL=nowhere).test_client()
+    response = client.get("/api/parks/downtime?period=today")
+    assert response.status_code == 503 and response.json["success"] is False
+    body = client.get("/api/health").json
+    assert body["checks"]["replica"]["status"] == "down", body["checks"]["problems"]
+    assert body["status"] == "degraded", body["checks"]["problems"]
+    replica = str(db_url).replace("127.0.0.1", "localhost")  # the same server, another URL
+    client = make_app(db_url, fresh_cycle, READ_DATABASE_URL=replica).test_client()
+    assert client.get("/api/parks/downtime?period=today").json["success"] is True
+    assert client.get("/api/health").json["checks"]["replica"] == {"status": "up"}

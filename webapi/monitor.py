@@ -74,7 +74,7 @@ def collect(svc, now: datetime) -> dict:
     daily = state["daily"]
     out["levels"]["daily"]["done_through"] = daily.date() if daily else None
     if daily:
-        day = svc.calendar.days(daily.date())[daily.date()]
+        day = svc.primary_calendar.days(daily.date())[daily.date()]
         out["levels"]["daily"]["lag_seconds"] = _seconds(now - day.utc_end)
     else:
         out["levels"]["daily"]["lag_seconds"] = None
@@ -91,6 +91,13 @@ def health(svc, now: datetime) -> tuple[str, dict]:
     problems_bad: list[str] = []
     problems_soft: list[str] = []
     checks: dict = {"database": {"status": "up"}}
+    if svc.read_db is not svc.db:
+        try:
+            svc.read_db.query("SELECT 1")
+            checks["replica"] = {"status": "up"}
+        except DatabaseUnavailable as exc:
+            checks["replica"] = {"status": "down", "error": str(exc)}
+            problems_soft.append("the read replica is unreachable")
 
     scheduler_on = facts["scheduler"].upper() == "ON"
     events = {name: facts["events"].get(name, "MISSING") for name in EVENTS}

@@ -25,6 +25,9 @@ class Services:
         else:
             self.read_db = Database(config["READ_DATABASE_URL"], **pool)
         self.calendar = Calendar(self.read_db)
+        # Health and metrics read the primary only (a replica may be the one that is down).
+        self.primary_calendar = (self.calendar if self.read_db is self.db
+                                 else Calendar(self.db))
         self.cache = ResponseCache(config["CACHE_SECONDS"], config["STALE_ENTRIES"])
         self.metrics = Metrics(self)
         self._clock = config["NOW"]
