@@ -55,6 +55,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "ramp + hold + window stays under gunicorn's keepalive (30 s)")
     p.add_argument("--retention-drops", type=int, default=3,
                    help="days dropped per table size (each an apply_retention() call)")
+    p.add_argument("--periods", default=",".join(rankings.PERIODS),
+                   help="comma-separated periods to measure (default all)")
+    p.add_argument("--skip-jobs", action="store_true",
+                   help="keep the aggregates of the previous run: no backfill, floor, cycles "
+                        "(for quick iterations on the rankings; a full run never skips)")
     p.add_argument("--skip-load", action="store_true")
     p.add_argument("--skip-retention", action="store_true")
     p.add_argument("--rebuild", action="store_true", help="rebuild the bench database")
@@ -85,9 +90,13 @@ def main(argv=None) -> int:
         "repeat": args.repeat, "baseline_repeat": args.baseline_repeat,
     }}
 
-    say("\n== Aggregation: backfill, floor, new-hour cycles ==")
-    results["jobs"] = jobs.aggregate_all(url, now, new_hours=args.new_hours, say=say)
-    results["jobs"].update(jobs.day_and_year(url, now, repeat=10, say=say))
+    rankings.PERIODS = tuple(p for p in args.periods.split(",") if p)
+    if args.skip_jobs:
+        results["jobs"] = {}
+    else:
+        say("\n== Aggregation: backfill, floor, new-hour cycles ==")
+        results["jobs"] = jobs.aggregate_all(url, now, new_hours=args.new_hours, say=say)
+        results["jobs"].update(jobs.day_and_year(url, now, repeat=10, say=say))
 
     say("\n== Rankings: the API's SQL and the raw GROUP BY baseline ==")
     db_part = rankings.measure_sql_and_baseline(
