@@ -110,12 +110,19 @@ def main(argv=None) -> int:
     with ApiServer(str(url), now, cache_seconds=0, log_path=log_path) as api:
         nocache = rankings.measure_http(api.port, repeat=args.repeat, key="http_nocache", say=say)
     say("\n== Rankings over HTTP, response cache on (30 s) ==")
+    paths = [rankings.path(e, p) for p in rankings.PERIODS for e in rankings.ENDPOINTS]
     with ApiServer(str(url), now, cache_seconds=30, log_path=log_path) as api:
-        cache = rankings.measure_http(api.port, repeat=args.repeat, key="http_cache", say=say)
         results["load"] = {"server": api.settings()}
         if not args.skip_load:
-            paths = [rankings.path(e, p) for p in rankings.PERIODS for e in rankings.ENDPOINTS]
-            say(f"\n== Load: {args.burst} concurrent requests ==")
+            # First, before any request of these URLs: the burst meets a cold cache.
+            say(f"\n== Load: {args.burst} concurrent requests, response cache cold ==")
+            results["load"]["burst_cold"] = load.burst(api.port, paths, args.burst, warm=False)
+            b = results["load"]["burst_cold"]
+            say(f"  wall {b['wall_s']} s, max {b['latency']['max_ms']} ms, "
+                f"errors {b['errors']} {b['error_kinds'] or ''}")
+        cache = rankings.measure_http(api.port, repeat=args.repeat, key="http_cache", say=say)
+        if not args.skip_load:
+            say(f"\n== Load: {args.burst} concurrent requests, response cache warm ==")
             results["load"]["burst"] = load.burst(api.port, paths, args.burst)
             b = results["load"]["burst"]
             say(f"  wall {b['wall_s']} s, max {b['latency']['max_ms']} ms, "
