@@ -11,8 +11,12 @@ A span [start, end) is answered from (per park, summed):
 * raw ``park_snapshots`` for the rest, up to now.
 
 The sources are disjoint in time, so the sums and counts of a span are
-exactly those of its snapshots. The metrics are computed once, by the stored
-functions ``shame_score_of``, ``uptime_percentage_of``, ``downtime_hours_of``,
+exactly those of its snapshots. Buckets waiting in ``aggregation_queue``
+(late data, failures) are read one level finer (a dirty hour from raw, its
+day from hours, its year from days) until a cycle has redone them.
+
+The metrics are computed once per park, by the stored functions
+``shame_score_of``, ``uptime_percentage_of``, ``downtime_hours_of``,
 ``avg_wait_of``, ``rides_reporting_of`` and ``trend_percentage_of``, over the
 sums (k = 0: the period asked for, k = 1: the previous period, for trends).
 
@@ -47,6 +51,7 @@ RAW_MEASURES = """
     COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.rides_operating END), 0),
     MAX(CASE WHEN s.park_open = 1 THEN s.rides_down END),
     0, 0"""
+
 
 def _summed(alias: str) -> str:
     """The measures of stored rows summed per park (exact: sums, counts and maxima)."""
@@ -94,6 +99,7 @@ def _ranges(column: str, ranges, excluded=()) -> tuple[str, list]:
         text += f" AND {column} NOT IN ({', '.join(['%s'] * len(excluded))})"
         params += list(excluded)
     return text, params
+
 
 # Each park's latest snapshot in (start, end].
 LATEST = ("SELECT ls.* FROM park_snapshots ls JOIN (SELECT park_id, MAX(recorded_at) AS at "
