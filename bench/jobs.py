@@ -279,6 +279,13 @@ def retention(url: DatabaseUrl, *, drops: int, say=print) -> dict:
         keep = int(setting(cur, "raw_retention_days"))
         cur.execute("SELECT COUNT(*) FROM park_snapshots")
         size = cur.fetchone()[0]
+        # Untimed: empty daily partitions older than the data (made by migrate) go first,
+        # so that each timed call drops exactly one day of data.
+        first = _day_partitions(cur)[0][0]
+        cur.execute("SET @parkstats_now = %s",
+                    (_partition_end(first) - timedelta(days=1) + timedelta(days=keep, hours=1),))
+        call(cur, "CALL maintain_snapshot_partitions(NULL)")
+        call(cur, "CALL apply_retention()")
         for _ in range(drops):
             parts = _day_partitions(cur)
             oldest, oldest_rows = parts[0]
