@@ -309,7 +309,9 @@ def retention(url: DatabaseUrl, *, drops: int, say=print) -> dict:
         left = len(_day_partitions(cur))
     write_meta(url, {"days_left": left})
     out = {"database": url.database, "table_rows_before": size, "table_rows_after": size_after,
-           **summary(times), "calls": details}
+           **summary(times), "one_partition_per_call": all(len(d["dropped"]) == 1
+                                                           for d in details),
+           "calls": details}
     say(f"  retention on {size:,} rows: median {out['median_ms']} ms per day dropped "
         f"({[d['dropped'] for d in details]})")
     return out
