@@ -134,7 +134,7 @@ class Collector:
         self.say(f"collector: filling the gap since {latest:%Y-%m-%d %H:%M} UTC "
                  f"({(last_slot - latest) / timedelta(minutes=1):.0f} minutes)")
         result = load_demo(self._connection(), start=start, end=last_slot, bulk=False,
-                           aggregate=False, progress=False)
+                           aggregate=False, progress=False, models=self.models)
         return result.snapshots
 
     def collect(self, at: datetime) -> str:
@@ -175,33 +175,43 @@ def run_collector(url: DatabaseUrl, interval: int = SLOT_MINUTES * 60, once: boo
     """Collect on every ``interval`` boundary of the real clock until ``stop`` is set
     (or SIGINT/SIGTERM when run in the main thread)."""
     stop = stop or threading.Event()
-    if threading.current_thread() is threading.main_thread():
+    previous = {}
+    if threading.current_thread() is threading.main_thread() and not once:
         for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
+            previous[sig] = signal.signal(sig, lambda *_: stop.set())
 
     def log(msg: str) -> None:
         say(msg)
         sys.stdout.flush()
 
     collector = Collector(url, log)
+    step = timedelta(seconds=interval)
+    last: datetime | None = None
     try:
-        try:
-            collector.catch_up(utcnow())
-        except pymysql.MySQLError as exc:
-            log(f"collector: could not fill the gap: {exc.args[-1]}")
         while not stop.is_set():
             now = utcnow()
-            at = floor_slot(now, max(1, interval // 60))
-            if once:
-                log(collector.collect(at))
-                return
-            nxt = at + timedelta(seconds=interval)
-            if stop.wait((nxt - utcnow()).total_seconds()):
-                break
+            slot = floor_slot(now, max(1, interval // 60))
+            if last is not None and slot <= last and not once:
+                # Sleep until the next slot (a stop request wakes us up).
+                stop.wait(max(0.0, (last + step - utcnow()).total_seconds()))
+                continue
             try:
-                log(collector.collect(nxt))
+                if last is None or slot - last > step:
+                    # First round, or back after an outage: the slots missed so far
+                    # (not the current one) are filled in bulk first.
+                    collector.catch_up(now)
+                log(collector.collect(slot))
+                last = slot
             except pymysql.MySQLError as exc:
                 collector.close()
-                log(f"collector: database unavailable ({exc.args[-1]}); retrying next slot")
+                log(f"collector: database unavailable ({exc.args[-1]}); retrying in 30 s")
+                if once:
+                    raise
+                stop.wait(30)
+                continue
+            if once:
+                return
     finally:
         collector.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -512,7 +512,8 @@ def default_start(end: datetime, zone: ZoneInfo) -> date:
 def load_demo(url_or_conn, days: int | None = None, end: datetime | None = None,
               parks: int | None = None, *, start: datetime | None = None,
               aggregate: bool = True, retention: bool = True, bulk: bool = True,
-              progress: bool = True, chunk_days: int = 31, workers: int = 1) -> LoadResult:
+              progress: bool = True, chunk_days: int = 31, workers: int = 1,
+              models: list[ParkModel] | None = None) -> LoadResult:
     """Create the demo parks and write their history; returns what was loaded.
 
     ``days``: local days of history ending with ``end``'s day (default: from
@@ -524,21 +525,22 @@ def load_demo(url_or_conn, days: int | None = None, end: datetime | None = None,
     keep all raw history, e.g. for a benchmark baseline).  ``bulk``: set
     @parkstats_bulk_load so the late-data triggers do not queue every hour
     (pass False when filling a gap the scheduler may already have aggregated).
-    ``workers``: connections writing days in parallel.
+    ``workers``: connections writing days in parallel.  ``models``: the parks to
+    write (default: the demo parks, created if missing).
     Loading again is harmless: existing snapshots are kept (INSERT IGNORE).
     """
     own = not isinstance(url_or_conn, pymysql.Connection)
     conn = connect(url_or_conn) if own else url_or_conn
     try:
         return _load(conn, days, end, parks, start, aggregate, retention, bulk, progress,
-                     chunk_days, workers)
+                     chunk_days, workers, models)
     finally:
         if own:
             conn.close()
 
 
 def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, chunk_days,
-          workers):
+          workers, models):
     began = time.monotonic()
     cur = conn.cursor()
     zone = _reporting_zone(cur)
@@ -558,7 +560,8 @@ def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, c
         start = row[0]
     first_day = start.replace(tzinfo=UTC).astimezone(zone).date()
 
-    models = ensure_parks(conn, parks)
+    if models is None:
+        models = ensure_parks(conn, parks)
     has_backfill = aggregate and _routine_exists(cur, "backfill_aggregates")
     has_retention = retention and _routine_exists(cur, "apply_retention")
     if aggregate and not has_backfill:
