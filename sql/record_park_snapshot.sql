@@ -15,9 +15,10 @@ collector retry is harmless), keeping rides.last_operated_at and
 ride_operating_days current. Returns a one-row summary.
 
 Classes: OPERATING rides are operating, REFURBISHMENT rides in refurbishment;
-a ride is down when its status is DOWN, or CLOSED at a park with
+a ride is down when its status is DOWN, or CLOSED at an open park with
 closed_means_down = 1, and it operated earlier in the same local day (a ride
-closed all day is a scheduled closure); every other ride is closed.
+closed all day is a scheduled closure; rides CLOSED because the whole park
+has closed for the night are not breakdowns); every other ride is closed.
 weight_total sums ride_tier_weight() over rides not in refurbishment that
 operated within the 7 days up to p_recorded_at; weight_down over down rides;
 shame_score = ROUND(weight_down / weight_total * 10, 2), NULL when
@@ -193,7 +194,8 @@ BEGIN
        SET t.ride_class = CASE
                WHEN t.status = 'OPERATING' THEN 'operating'
                WHEN t.status = 'REFURBISHMENT' THEN 'refurbishment'
-               WHEN (t.status = 'DOWN' OR (t.status = 'CLOSED' AND v_closed_means_down = 1))
+               WHEN (t.status = 'DOWN'
+                     OR (t.status = 'CLOSED' AND v_closed_means_down = 1 AND p_park_open = 1))
                     AND EXISTS (SELECT 1
                                   FROM ride_operating_days AS d
                                  WHERE d.ride_id = t.ride_id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from api_support import aggregate, insert_parks, insert_snapshots, make_app, snapshot
@@ -48,6 +48,9 @@ def test_healthy_after_a_fresh_cycle(db_url, fresh_cycle):
     assert checks["aggregation"]["hourly"]["lag_seconds"] <= 15 * 60
     assert checks["aggregation"]["hourly"]["status"] == "ok"
     assert checks["snapshots"]["age_seconds"] == 60
+    # Dates and times are ISO 8601, never Flask's default HTTP dates.
+    daily_done = checks["aggregation"]["daily"]["done_through"]
+    assert date.fromisoformat(daily_done), daily_done
 
 
 def test_degraded_when_the_hourly_lag_passes_15_minutes(db_url, fresh_cycle, db):

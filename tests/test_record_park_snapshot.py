@@ -106,6 +106,18 @@ def test_closed_means_down_park(parks):
     }
 
 
+def test_a_closed_park_has_no_breakdowns_by_closed_status(parks):
+    db = parks
+    load_history(db)
+    # Park 2 closes for the night: CLOSED rides that ran today are not down, but a
+    # ride the feed reports DOWN still is.
+    record(db, 2, "2026-11-24 19:00:00", 0, [
+        ride(21, "CLOSED"), ride(22, "DOWN"), ride(23, "CLOSED"),
+    ])
+    found = snapshot(db, 2, "2026-11-24 19:00:00")
+    assert (found["rides_down"], found["rides_closed"], found["weight_down"]) == (1, 2, 2)
+
+
 def test_nothing_weighs_gives_null_shame_and_no_waits(parks):
     db = parks
     record(db, 3, "2026-11-24 10:00:00", 0, [ride(31, "CLOSED")])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Flask, g, request
@@ -15,7 +15,8 @@ from webapi.services import Services
 
 
 class JsonProvider(DefaultJSONProvider):
-    """JSON numbers only (DECIMAL -> float), UTC datetimes as ISO 8601 with Z."""
+    """JSON numbers only (DECIMAL -> float), UTC datetimes as ISO 8601 with Z, dates as
+    YYYY-MM-DD (Flask's default would write both as HTTP dates)."""
 
     sort_keys = False
     ensure_ascii = False
@@ -26,6 +27,8 @@ class JsonProvider(DefaultJSONProvider):
             return int(o) if o == o.to_integral_value() else float(o)
         if isinstance(o, datetime):
             return o.replace(microsecond=0).isoformat() + "Z"
+        if isinstance(o, date):
+            return o.isoformat()
         return DefaultJSONProvider.default(o)
 
 
