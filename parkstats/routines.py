@@ -41,11 +41,12 @@ SESSION_SETUP = (
 TYPE_ORDER = ("FUNCTION", "PROCEDURE", "VIEW", "TRIGGER", "EVENT")
 
 HEADER = re.compile(
-    r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?"
-    r"(?:SQL\s+SECURITY\s+\w+\s+)?(FUNCTION|PROCEDURE|VIEW|TRIGGER|EVENT)\s+"
-    r"(?:IF\s+NOT\s+EXISTS\s+)?`?(\w+)`?",
+    r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:ALGORITHM\s*=\s*\w+\s+)?"
+    r"(?:DEFINER\s*=\s*\S+\s+)?(?:SQL\s+SECURITY\s+\w+\s+)?"
+    r"(FUNCTION|PROCEDURE|VIEW|TRIGGER|EVENT)\s+(?:IF\s+NOT\s+EXISTS\s+)?`?(\w+)`?",
     re.IGNORECASE,
 )
+CREATE_WORD = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?", re.IGNORECASE)
 
 
 class RoutineError(RuntimeError):
@@ -88,10 +89,12 @@ class RoutineFile:
 
     def renamed(self, new_name: str, *, or_replace: bool) -> str:
         """The statement creating this routine under another name."""
-        body = sqlparse.format(self.statement, strip_comments=False)
+        body = self.statement
         match = HEADER.match(body)
-        head = f"CREATE {'OR REPLACE ' if or_replace else ''}{self.routine_type} `{new_name}`"
-        text = head + body[match.end():]
+        # Keep every clause of the header (a view's ALGORITHM, SQL SECURITY ...); swap the name.
+        head = CREATE_WORD.sub("CREATE OR REPLACE " if or_replace else "CREATE ",
+                               body[:match.start(2)], count=1)
+        text = head + new_name + body[match.end(2):]
         if self.routine_type == "EVENT" and new_name != self.name:
             # A trial event must not fire.
             text = re.sub(r"\bENABLE\b", "DISABLE", text, count=1, flags=re.IGNORECASE)

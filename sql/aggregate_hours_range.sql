@@ -53,28 +53,26 @@ BEGIN
            MAX(b.max_rides_down),
            p_now
       FROM (
-            -- The snapshots of the range, grouped by hour and park (one range scan).
-            SELECT TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, p_from_utc, s.recorded_at), p_from_utc)
+            -- The snapshots of the range, grouped by hour and park (one range scan);
+            -- what each snapshot adds is defined once, by the view.
+            SELECT TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, p_from_utc, m.recorded_at), p_from_utc)
                        AS hour_start_utc,
-                   s.park_id AS park_id,
+                   m.park_id AS park_id,
                    COUNT(*) AS sample_count,
-                   SUM(s.park_open = 1) AS open_sample_count,
-                   COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.shame_score END), 0) AS shame_sum,
-                   COUNT(CASE WHEN s.park_open = 1 THEN s.shame_score END) AS shame_count,
-                   COALESCE(SUM(CASE WHEN s.park_open = 1
-                                     THEN s.avg_wait_minutes * s.rides_reporting END), 0) AS wait_sum,
-                   COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.rides_reporting END), 0) AS wait_count,
-                   MAX(CASE WHEN s.park_open = 1 THEN s.peak_wait_minutes END) AS peak_wait_minutes,
-                   COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.rides_down END), 0) AS down_samples,
-                   COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.weight_down END), 0)
-                       AS weighted_down_samples,
-                   COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.rides_operating END), 0)
-                       AS operating_samples,
-                   MAX(CASE WHEN s.park_open = 1 THEN s.rides_down END) AS max_rides_down
-              FROM park_snapshots AS s
-             WHERE s.recorded_at >= p_from_utc
-               AND s.recorded_at < p_to_utc
-             GROUP BY hour_start_utc, s.park_id
+                   SUM(m.open_sample_count) AS open_sample_count,
+                   COALESCE(SUM(m.shame_sum), 0) AS shame_sum,
+                   COALESCE(SUM(m.shame_count), 0) AS shame_count,
+                   COALESCE(SUM(m.wait_sum), 0) AS wait_sum,
+                   COALESCE(SUM(m.wait_count), 0) AS wait_count,
+                   MAX(m.peak_wait_minutes) AS peak_wait_minutes,
+                   COALESCE(SUM(m.down_samples), 0) AS down_samples,
+                   COALESCE(SUM(m.weighted_down_samples), 0) AS weighted_down_samples,
+                   COALESCE(SUM(m.operating_samples), 0) AS operating_samples,
+                   MAX(m.max_rides_down) AS max_rides_down
+              FROM park_snapshot_measures AS m
+             WHERE m.recorded_at >= p_from_utc
+               AND m.recorded_at < p_to_utc
+             GROUP BY hour_start_utc, m.park_id
             UNION ALL
             -- Zero rows for every active park in every hour (calendar_days serves as
             -- the series 0, 1, 2, ... of hour offsets) ...

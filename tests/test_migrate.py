@@ -123,3 +123,12 @@ def test_migrate_adds_daily_partitions_ahead(fresh_db_url):
                   "ORDER BY PARTITION_ORDINAL_POSITION")]
     assert names[0] == "p_archive" and names[-1] == "p_future"
     assert len(names) > 90
+
+
+def test_a_view_keeps_its_header_clauses(fresh_db_url):
+    migrate_quietly(fresh_db_url)
+    with connect(fresh_db_url) as conn, conn.cursor() as cur:
+        cur.execute("SHOW CREATE VIEW park_snapshot_measures")
+        definition = cur.fetchone()[1]
+    assert "ALGORITHM=MERGE" in definition
+    assert "SQL SECURITY INVOKER" in definition

@@ -38,25 +38,19 @@ MEASURES = ("sample_count", "open_sample_count", "shame_sum", "shame_count", "wa
             "operating_samples", "max_rides_down")
 STORED = ", ".join(MEASURES)
 
-# Raw snapshots summed like the aggregation procedures do (SPEC section 5).
-RAW_MEASURES = """
-    COUNT(*), COALESCE(SUM(s.park_open), 0),
-    COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.shame_score END), 0),
-    COALESCE(SUM(s.park_open = 1 AND s.shame_score IS NOT NULL), 0),
-    COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.avg_wait_minutes * s.rides_reporting END), 0),
-    COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.rides_reporting END), 0),
-    MAX(CASE WHEN s.park_open = 1 THEN s.peak_wait_minutes END),
-    COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.rides_down END), 0),
-    COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.weight_down END), 0),
-    COALESCE(SUM(CASE WHEN s.park_open = 1 THEN s.rides_operating END), 0),
-    MAX(CASE WHEN s.park_open = 1 THEN s.rides_down END),
-    0, 0"""
+MAXIMA = ("peak_wait_minutes", "max_rides_down")
+
+# Raw snapshots summed like aggregate_hours_range does: what one snapshot adds to
+# each measure is defined once, by the view park_snapshot_measures.
+RAW_MEASURES = "COUNT(*), " + ", ".join(
+    f"MAX(s.{m})" if m in MAXIMA else f"COALESCE(SUM(s.{m}), 0)" for m in MEASURES[1:]
+) + ", 0, 0"
 
 
 def _summed(alias: str) -> str:
     """The measures of stored rows summed per park (exact: sums, counts and maxima)."""
-    return ", ".join(f"MAX({alias}.{m})" if m in ("peak_wait_minutes", "max_rides_down")
-                     else f"SUM({alias}.{m})" for m in MEASURES)
+    return ", ".join(f"MAX({alias}.{m})" if m in MAXIMA else f"SUM({alias}.{m})"
+                     for m in MEASURES)
 
 
 YEARLY = (f"SELECT %s AS k, park_id, {STORED}, days_covered AS days, is_complete AS complete "
@@ -85,7 +79,7 @@ YEARLY_FLAG = ("SELECT %s, park_id, " + ", ".join(["0"] * 6) + ", NULL, 0, 0, 0,
                "is_complete FROM yearly_park_stats WHERE year = %s")
 HOURLY = (f"SELECT %s, h.park_id, {_summed('h')}, 0, 0 FROM hourly_park_stats h "
           "WHERE {where} GROUP BY h.park_id")
-RAW = (f"SELECT %s, s.park_id, {RAW_MEASURES} FROM park_snapshots s "
+RAW = (f"SELECT %s, s.park_id, {RAW_MEASURES} FROM park_snapshot_measures s "
        "WHERE {where} GROUP BY s.park_id")
 
 
@@ -101,11 +95,14 @@ def _ranges(column: str, ranges, excluded=()) -> tuple[str, list]:
     return text, params
 
 
-# Each park's latest snapshot in (start, end].
-LATEST = ("SELECT ls.* FROM park_snapshots ls JOIN (SELECT park_id, MAX(recorded_at) AS at "
-          "FROM park_snapshots WHERE recorded_at > %s AND recorded_at <= %s GROUP BY park_id) lm "
-          "ON lm.park_id = ls.park_id AND lm.at = ls.recorded_at")
-LIVE = f"SELECT %s, s.park_id, {RAW_MEASURES} FROM ({LATEST}) s GROUP BY s.park_id"
+# Each park's latest snapshot in (start, end] (from the table, or with its measures).
+LATEST_OF = ("SELECT ls.* FROM {source} ls "
+             "JOIN (SELECT park_id, MAX(recorded_at) AS at FROM park_snapshots "
+             "WHERE recorded_at > %s AND recorded_at <= %s GROUP BY park_id) lm "
+             "ON lm.park_id = ls.park_id AND lm.at = ls.recorded_at")
+LATEST = LATEST_OF.format(source="park_snapshots")
+LIVE = (f"SELECT %s, s.park_id, {RAW_MEASURES} "
+        f"FROM ({LATEST_OF.format(source='park_snapshot_measures')}) s GROUP BY s.park_id")
 # park_open of a park's latest snapshot in (start, end] (one index probe per park).
 OPEN_FLAG = (", (SELECT o.park_open FROM park_snapshots o WHERE o.park_id = g.park_id "
              "AND o.recorded_at > %s AND o.recorded_at <= %s "
