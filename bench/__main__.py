@@ -9,6 +9,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
+from pathlib import Path
 
 from bench import database, jobs, load, rankings, report
 from bench.httpserver import ApiServer
@@ -135,6 +136,8 @@ def main(argv=None) -> int:
             say(f"  {h.get('established_at_server_while_held')} established at the server, "
                 f"errors {h['errors']} {h['error_kinds'] or ''}")
     results["rankings"] = rankings.combine(db_part, nocache, cache)
+    output = args.output and Path(args.output)
+    output = report.save(results, output)  # kept even if a later phase fails
 
     small_days = min(30, args.days // 4)
     if not args.skip_retention and small_days < args.retention_drops + 2:
@@ -143,15 +146,19 @@ def main(argv=None) -> int:
         say("\n== Retention: one day dropped, two table sizes ==")
         results["retention"] = {}
         for size, days in (("small", small_days), ("large", args.days)):
-            copy = jobs.ensure_retention_copy(
-                url, f"{url.database}_retention_{size}", days, meta,
-                min_days=args.retention_drops + 2, say=say)
-            results["retention"][size] = jobs.retention(copy, drops=args.retention_drops,
-                                                        say=say)
+            try:
+                copy = jobs.ensure_retention_copy(
+                    url, f"{url.database}_retention_{size}", days, meta,
+                    min_days=args.retention_drops + 2, say=say)
+                results["retention"][size] = jobs.retention(copy, drops=args.retention_drops,
+                                                            say=say)
+            except Exception as exc:  # noqa: BLE001 (reported, the run goes on)
+                say(f"  retention ({size}) failed: {exc}")
+                results["retention"][size] = {"error": f"{type(exc).__name__}: {exc}"}
 
     results["targets"] = report.targets(results)
     results["meta"]["seconds"] = round(time.monotonic() - began, 1)
-    path = report.save(results, args.output and __import__("pathlib").Path(args.output))
+    path = report.save(results, output)
     say("\n" + report.table(results))
     say(f"\nResults: {path} (and bench/results/latest.json); took {results['meta']['seconds']} s")
     return 0

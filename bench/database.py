@@ -64,6 +64,22 @@ def default_end(now: datetime | None = None) -> datetime:
     return end if end <= now else end - timedelta(days=1)
 
 
+def migrate_retrying(url: DatabaseUrl, say=print, attempts: int = 4) -> None:
+    """``migrate`` (re-installs changed routines); retried a few times, because a routine
+    file being edited at that very moment in the checkout may not parse yet."""
+    from parkstats.routines import RoutineError
+
+    for attempt in range(1, attempts + 1):
+        try:
+            migrate(url, say=lambda _line: None)
+            return
+        except RoutineError as exc:
+            if attempt == attempts:
+                raise
+            say(f"  (migrate failed, retrying in 15 s: {exc})")
+            time.sleep(15)
+
+
 def read_meta(url: DatabaseUrl) -> dict:
     try:
         with connect(url) as conn, conn.cursor() as cur:
@@ -91,7 +107,7 @@ def ensure_database(days: int, parks: int, *, rebuild: bool = False, say=print) 
             meta.get(k) == v for k, v in wanted.items()):
         say(f"Reusing the bench database {url} ({int(meta['rows']):,} snapshots, "
             f"{days} days, built {meta['built_at']} UTC); re-installing changed routines.")
-        migrate(url, say=lambda _line: None)
+        migrate_retrying(url, say)
         return url, meta
     return url, build(url, days, parks, say)
 

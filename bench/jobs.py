@@ -27,10 +27,9 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
-from bench.database import BUILD_VERSION, read_meta, write_meta
+from bench.database import BUILD_VERSION, migrate_retrying, read_meta, write_meta
 from bench.stats import sample, summary
 from parkstats.db import DatabaseUrl, connect
-from parkstats.migrate import migrate
 
 MEASURES = ("sample_count", "open_sample_count", "shame_sum", "shame_count", "wait_sum",
             "wait_count", "peak_wait_minutes", "down_samples", "weighted_down_samples",
@@ -228,12 +227,12 @@ def ensure_retention_copy(source: DatabaseUrl, name: str, days: int, source_meta
     if (meta.get("version") == BUILD_VERSION and meta.get("source_built_at")
             == source_meta.get("built_at") and meta.get("days") == str(days)
             and int(meta.get("days_left", 0)) >= min_days):
-        migrate(url, say=lambda _line: None)
+        migrate_retrying(url, say)
         return url
     say(f"  copying {days} days of raw snapshots into {name} ...")
     with connect(source, database=False) as conn, conn.cursor() as cur:
         cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
-    migrate(url, say=lambda _line: None)
+    migrate_retrying(url, say)
     src = f"`{source.database}`"
     with connect(url, read_timeout=7200) as conn, conn.cursor() as cur:
         cur.execute(f"SELECT MIN(recorded_at) FROM {src}.park_snapshots")
