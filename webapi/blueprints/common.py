@@ -72,8 +72,11 @@ def attribution() -> dict:
 
 
 def load_period(period: str, park_filter: str, year: int | None, *, open_flag: bool,
-                fields: tuple[str, ...]):
-    """(label, rows, watermarks, now) of a period for a filter (rows: one per park)."""
+                fields: tuple[str, ...], with_previous: bool = True):
+    """(label, rows, watermarks, now) of a period for a filter (rows: one per park).
+
+    ``with_previous`` False: the previous period is not read (no trend shown).
+    """
     svc = services()
     now = svc.now()
     if period == "year" and year is None:
@@ -81,6 +84,7 @@ def load_period(period: str, park_filter: str, year: int | None, *, open_flag: b
     label, current, previous = resolve(svc.calendar, period, now, year)
     rows, marks = period_rows(
         svc.read_db, svc.calendar, now=now, interval=svc.interval_minutes(),
-        disney_universal=park_filter == "disney-universal", current=current, previous=previous,
+        disney_universal=park_filter == "disney-universal", current=current,
+        previous=previous if with_previous else None,
         live_window=svc.live_window, with_open_flag=open_flag, fields=fields)
     return label, rows, marks, now

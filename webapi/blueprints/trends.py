@@ -43,7 +43,7 @@ def least_reliable():
 
     def compute():
         label, rows, _marks, now = load_period(
-            period, park_filter, year, open_flag=False,
+            period, park_filter, year, open_flag=False, with_previous=False,
             fields=("sample_count", "shame_score", "uptime_percentage"))
         listed = [r for r in rows
                   if r["shame_score"] is not None and rounded(r["shame_score"], 1) > 0]
@@ -65,7 +65,7 @@ def longest_wait_times():
 
     def compute():
         label, rows, _marks, now = load_period(
-            period, park_filter, year, open_flag=False,
+            period, park_filter, year, open_flag=False, with_previous=False,
             fields=("sample_count", "avg_wait_minutes", "rides_reporting"))
         listed = [r for r in rows if r["avg_wait_minutes"] is not None]
         listed.sort(key=lambda r: (-r["avg_wait_minutes"], r["park_id"]))
