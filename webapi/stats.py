@@ -327,3 +327,159 @@ def period_rows(db: Database, calendar: Calendar, *, now: datetime, interval: in
         params += segment_params
     params.append(int(disney_universal))
     return db.query(sql, params), marks
+
+
+# ---------------------------------------------------------------------------
+# Rankings: ranked and limited in SQL, metrics computed only where needed.
+
+def _sum_column(k: int, measure: str) -> str:
+    """The per-park column holding a measure of period k in the grouped query."""
+    return f"{'c' if k == 0 else 'p'}_{measure}"
+
+
+COLUMNS = MEASURES + ("days", "complete")
+
+
+def _grouped_columns(ks) -> str:
+    """Per park: each measure of each period k summed (maxima: MAX) over the sources."""
+    out = []
+    for k in ks:
+        for m in COLUMNS:
+            agg = _max(k, m) if m in MAXIMA + ("complete",) else _sum(k, m)
+            out.append(f"{agg} AS {_sum_column(k, m)}")
+    return ",\n       ".join(out)
+
+
+def _metric(name: str, alias: str) -> str:
+    """SQL of a metric (or previous_<metric>) over the summed columns of ``alias``;
+    %s placeholders stand for the snapshot interval."""
+    k, base = (1, name[len("previous_"):]) if name.startswith("previous_") else (0, name)
+
+    def c(m: str) -> str:
+        return f"{alias}.{_sum_column(k, m)}"
+
+    return {
+        "sample_count": f"COALESCE({c('sample_count')}, 0)",
+        "open_sample_count": f"COALESCE({c('open_sample_count')}, 0)",
+        "shame_score": f"shame_score_of({c('shame_sum')}, {c('shame_count')})",
+        "total_downtime_hours": f"downtime_hours_of({c('down_samples')}, %s)",
+        "weighted_downtime_hours": f"downtime_hours_of({c('weighted_down_samples')}, %s)",
+        "uptime_percentage": (f"uptime_percentage_of({c('operating_samples')}, "
+                              f"{c('down_samples')})"),
+        "rides_down": c("max_rides_down"),
+        "avg_wait_minutes": f"avg_wait_of({c('wait_sum')}, {c('wait_count')})",
+        "peak_wait_minutes": c("peak_wait_minutes"),
+        "rides_reporting": (f"rides_reporting_of({c('wait_count')}, "
+                            f"{c('open_sample_count')})"),
+        "days_covered": f"COALESCE({c('days')}, 0)",
+        "is_complete": f"COALESCE({c('complete')}, 0)",
+    }[base]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """How a ranking is listed and ordered.
+
+    ``filter_on`` (a metric) must be non-NULL, and, when ``positive``, above 0
+    once rounded to ``places`` decimals (as shown), for a park to be listed;
+    parks are ordered by ``sort_on`` (descending, NULL as 0; or ascending with
+    NULL last), then park_id. Both are computed once per park in SQL; every other
+    field only for the rows returned.
+    """
+
+    filter_on: str
+    sort_on: str
+    descending: bool = True
+    positive: bool = False
+    places: int = 1
+
+
+def _sources(segments) -> tuple[str, list]:
+    union = "\n  UNION ALL\n  ".join([HEADER] + [sql for sql, _ in segments])
+    params: list = []
+    for _, segment_params in segments:
+        params += segment_params
+    return union, params
+
+
+def ranked_rows(db: Database, calendar: Calendar, *, now: datetime, interval: int,
+                disney_universal: bool, current: Span | None, previous: Span | None,
+                live_window: timedelta, with_open_flag: bool, ranking: Ranking, fields,
+                limit: int, marks: Watermarks | None = None) -> tuple[list[dict], Watermarks]:
+    """The first ``limit`` listed parks of a ranking, in order, with ``fields``.
+
+    One statement: per park the sums of each period (the UNION ALL of the
+    sources), the filter and sort metrics once per park, the rank
+    (ROW_NUMBER), and over all parks of the filter ``parks_tracked`` (parks
+    with a snapshot in the period) and ``all_downtime_hours``. When no park is
+    listed, one unlisted row (``listed`` 0) still carries those totals.
+    """
+    years = [span.year for span in (current, previous) if span is not None and span.year]
+    marks = marks or read_watermarks(db, disney_universal, years)
+    dirty = read_dirty(db, calendar) if marks.queued else Dirty()
+    segments: list[tuple[str, list]] = []
+    if current is None:
+        segments.append((LIVE, [0, now - live_window, now]))
+    else:
+        segments += _segments(0, current, marks, calendar, now, use_yearly=True, dirty=dirty)
+    ks = [0]
+    if previous is not None:
+        segments += _segments(1, previous, marks, calendar, now, use_yearly=True, dirty=dirty)
+    if any(name in TRENDS or name.startswith("previous_") for name in fields):
+        ks.append(1)  # NULL sums (no trend) when the previous period is not read
+    if not segments:
+        return [], marks
+    union, union_params = _sources(segments)
+
+    # Level g: sums per park, and the filter / sort metrics (materialised: once per park).
+    keyed = [ranking.filter_on] + ([ranking.sort_on] if ranking.sort_on != ranking.filter_on
+                                   else [])
+    key_sql = ", ".join(f"{_metric(name, 's')} AS {name}" for name in keyed)
+    key_params = [interval] * key_sql.count("%s")
+    grouped = (f"SELECT s.*, {key_sql} FROM (\n"
+               f"SELECT p.park_id, p.name AS park_name, p.city, p.state_province, p.country,\n"
+               f"       {_grouped_columns(ks)}\n"
+               f"FROM (\n  {union}\n) u JOIN parks p ON p.park_id = u.park_id\n"
+               f"WHERE {PARK_FILTER}\n"
+               "GROUP BY p.park_id, p.name, p.city, p.state_province, p.country\n) s")
+    grouped_params = union_params + [int(disney_universal)]
+
+    listed = f"g.{ranking.filter_on} IS NOT NULL"
+    if ranking.positive:
+        listed = f"({listed} AND ROUND(g.{ranking.filter_on}, {ranking.places}) > 0)"
+    if ranking.descending:
+        order = f"COALESCE(g.{ranking.sort_on}, 0) DESC"
+    else:
+        order = f"g.{ranking.sort_on} IS NULL, g.{ranking.sort_on}"
+    # Level r: rank and totals over every park of the filter.
+    ranked = (f"SELECT g.*, {listed} AS listed, "
+              f"ROW_NUMBER() OVER (ORDER BY {listed} DESC, {order}, g.park_id) AS pos, "
+              "SUM(CASE WHEN g.c_sample_count > 0 THEN 1 ELSE 0 END) OVER () AS parks_tracked, "
+              "SUM(g.c_down_samples) OVER () AS all_down_samples "
+              f"FROM (\n{grouped}\n) g")
+
+    # Outer level: the other fields, for the returned rows only.
+    select = []
+    for name in fields:
+        if name in keyed:
+            select.append(f"r.{name}")
+        elif name in TRENDS:
+            base = TRENDS[name][0]
+            now_sql = f"r.{base}" if base in keyed else _metric(base, "r")
+            select.append(f"trend_percentage_of({now_sql}, {_metric('previous_' + base, 'r')})"
+                          f" AS {name}")
+        else:
+            select.append(f"{_metric(name, 'r')} AS {name}")
+    select.append("CASE WHEN r.pos = 1 THEN downtime_hours_of(r.all_down_samples, %s) END "
+                  "AS all_downtime_hours")
+    outer_sql = ", ".join(select)
+    outer_params = [interval] * outer_sql.count("%s")
+    open_flag = ""
+    if with_open_flag:
+        open_flag = OPEN_FLAG.replace("g.park_id", "r.park_id")
+        outer_params += [now - live_window, now]
+    sql = (f"SELECT r.park_id, r.park_name, r.city, r.state_province, r.country, r.listed, "
+           f"r.parks_tracked, {outer_sql}{open_flag}\nFROM (\n{ranked}\n) r\n"
+           "WHERE r.pos <= %s AND (r.listed OR r.pos = 1) ORDER BY r.pos")
+    params = outer_params + key_params + grouped_params + [limit]
+    return db.query(sql, params), marks

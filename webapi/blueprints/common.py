@@ -12,7 +12,7 @@ from webapi.db import DatabaseUnavailable
 from webapi.errors import ApiError
 from webapi.periods import resolve
 from webapi.services import services
-from webapi.stats import period_rows
+from webapi.stats import Ranking, ranked_rows
 
 UNAVAILABLE = "Database unavailable: statistics cannot be read right now; retry shortly"
 
@@ -71,20 +71,23 @@ def attribution() -> dict:
     return dict(services().config["ATTRIBUTION"])
 
 
-def load_period(period: str, park_filter: str, year: int | None, *, open_flag: bool,
-                fields: tuple[str, ...], with_previous: bool = True):
-    """(label, rows, watermarks, now) of a period for a filter (rows: one per park).
+def load_ranking(period: str, park_filter: str, year: int | None, *, open_flag: bool,
+                 fields: tuple[str, ...], ranking: Ranking, limit: int,
+                 with_previous: bool = True):
+    """(label, rows, watermarks, now): the first ``limit`` parks of a ranking, in order.
 
-    ``with_previous`` False: the previous period is not read (no trend shown).
+    Rows with ``listed`` 0 are not part of the ranking (one such row may come back
+    only to carry ``parks_tracked`` and ``all_downtime_hours``).
     """
     svc = services()
     now = svc.now()
     if period == "year" and year is None:
         year = svc.calendar.day_containing(now).year
     label, current, previous = resolve(svc.calendar, period, now, year)
-    rows, marks = period_rows(
+    rows, marks = ranked_rows(
         svc.read_db, svc.calendar, now=now, interval=svc.interval_minutes(),
         disney_universal=park_filter == "disney-universal", current=current,
         previous=previous if with_previous else None,
-        live_window=svc.live_window, with_open_flag=open_flag, fields=fields)
+        live_window=svc.live_window, with_open_flag=open_flag, ranking=ranking,
+        fields=fields, limit=limit)
     return label, rows, marks, now

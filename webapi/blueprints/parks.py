@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from webapi import params
-from webapi.blueprints.common import attribution, load_period, location, respond, rounded
-from webapi.stats import DOWNTIME, WAITS
+from webapi.blueprints.common import attribution, load_ranking, location, respond, rounded
+from webapi.stats import DOWNTIME, WAITS, Ranking
 
 bp = Blueprint("parks", __name__, url_prefix="/api/parks")
 
@@ -29,11 +29,14 @@ def is_open(period: str, row: dict) -> bool:
     return bool(row["park_is_open"])
 
 
-def _sort_key(sort_by: str):
-    if sort_by == "uptime_percentage":
-        return lambda r: (r["uptime_percentage"] is None, r["uptime_percentage"] or 0,
-                          r["park_id"])
-    return lambda r: (-(r[sort_by] or 0), r["park_id"])
+def _ranking(sort_by: str) -> Ranking:
+    """Listed: shame score above 0 as shown; uptime ascending (NULL last), the rest
+    descending; ties by park_id."""
+    return Ranking(filter_on="shame_score", sort_on=sort_by, positive=True,
+                   descending=sort_by != "uptime_percentage")
+
+
+WAIT_RANKING = Ranking(filter_on="avg_wait_minutes", sort_on="avg_wait_minutes")
 
 
 @bp.get("/downtime")
@@ -45,13 +48,11 @@ def downtime():
     def compute():
         fields = DOWNTIME + (("previous_shame_score", "is_complete") if period == "year"
                              else ("open_sample_count",))
-        label, rows, marks, _now = load_period(period, park_filter, year, fields=fields,
-                                               open_flag=period == "today")
-        listed = [r for r in rows
-                  if r["shame_score"] is not None and rounded(r["shame_score"], 1) > 0]
-        listed.sort(key=_sort_key(sort_by))
+        label, rows, marks, _now = load_ranking(period, park_filter, year, fields=fields,
+                                                open_flag=period == "today",
+                                                ranking=_ranking(sort_by), limit=limit)
         data = []
-        for rank, row in enumerate(listed[:limit], start=1):
+        for rank, row in enumerate((r for r in rows if r["listed"]), start=1):
             item = {
                 "rank": rank, "park_id": row["park_id"], "park_name": row["park_name"],
                 "location": location(row),
@@ -69,15 +70,15 @@ def downtime():
                 item["previous_year_shame_score"] = rounded(row["previous_shame_score"], 1)
                 item["is_complete"] = bool(row["is_complete"])
             data.append(item)
-        total_hours = sum((r["total_downtime_hours"] or 0) for r in rows)
+        totals = rows[0] if rows else {"parks_tracked": 0, "all_downtime_hours": 0}
         return {
             "success": True, "period": period, "filter": park_filter, "sort_by": sort_by,
             "period_label": label,
             **({"year": int(label)} if period == "year" else {}),
             "aggregate_stats": {
-                "total_parks_tracked": sum(1 for r in rows if r["sample_count"] > 0),
+                "total_parks_tracked": int(totals["parks_tracked"] or 0),
                 "total_parks": marks.total_parks,
-                "total_downtime_hours": rounded(total_hours, 2),
+                "total_downtime_hours": rounded(totals["all_downtime_hours"] or 0, 2),
             },
             "data": data,
             "attribution": attribution(),
@@ -94,12 +95,11 @@ def waittimes():
     def compute():
         fields = WAITS + (("previous_avg_wait_minutes", "is_complete") if period == "year"
                           else ("open_sample_count",))
-        label, rows, _marks, _now = load_period(period, park_filter, year, fields=fields,
-                                                open_flag=period == "today")
-        listed = [r for r in rows if r["avg_wait_minutes"] is not None]
-        listed.sort(key=lambda r: (-r["avg_wait_minutes"], r["park_id"]))
+        label, rows, _marks, _now = load_ranking(period, park_filter, year, fields=fields,
+                                                 open_flag=period == "today",
+                                                 ranking=WAIT_RANKING, limit=limit)
         data = []
-        for rank, row in enumerate(listed[:limit], start=1):
+        for rank, row in enumerate((r for r in rows if r["listed"]), start=1):
             item = {
                 "rank": rank, "park_id": row["park_id"], "park_name": row["park_name"],
                 "location": location(row),

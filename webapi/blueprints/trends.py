@@ -7,13 +7,17 @@ from flask import Blueprint, request
 from webapi import params
 from webapi.blueprints.common import (
     attribution,
-    load_period,
+    load_ranking,
     location,
     respond,
     rounded,
     timestamp,
 )
 from webapi.blueprints.rides import ride_level_answer
+from webapi.stats import Ranking
+
+LEAST_RELIABLE = Ranking(filter_on="shame_score", sort_on="shame_score", positive=True)
+LONGEST_WAITS = Ranking(filter_on="avg_wait_minutes", sort_on="avg_wait_minutes")
 
 bp = Blueprint("trends", __name__, url_prefix="/api/trends")
 
@@ -42,16 +46,14 @@ def least_reliable():
         return ride_level_answer()
 
     def compute():
-        label, rows, _marks, now = load_period(
+        label, rows, _marks, now = load_ranking(
             period, park_filter, year, open_flag=False, with_previous=False,
-            fields=("sample_count", "shame_score", "uptime_percentage"))
-        listed = [r for r in rows
-                  if r["shame_score"] is not None and rounded(r["shame_score"], 1) > 0]
-        listed.sort(key=lambda r: (-r["shame_score"], r["park_id"]))
+            fields=("shame_score", "uptime_percentage"), ranking=LEAST_RELIABLE, limit=limit)
+        listed = [r for r in rows if r["listed"]]
         data = [{"rank": rank, "park_id": r["park_id"], "park_name": r["park_name"],
                  "location": location(r), "avg_shame_score": rounded(r["shame_score"], 1),
                  "uptime_percentage": rounded(r["uptime_percentage"], 1)}
-                for rank, r in enumerate(listed[:limit], start=1)]
+                for rank, r in enumerate(listed, start=1)]
         return _body(period, park_filter, entity, label, data, now)
 
     return respond((period, year, park_filter, entity, limit), compute)
@@ -64,15 +66,14 @@ def longest_wait_times():
         return ride_level_answer()
 
     def compute():
-        label, rows, _marks, now = load_period(
+        label, rows, _marks, now = load_ranking(
             period, park_filter, year, open_flag=False, with_previous=False,
-            fields=("sample_count", "avg_wait_minutes", "rides_reporting"))
-        listed = [r for r in rows if r["avg_wait_minutes"] is not None]
-        listed.sort(key=lambda r: (-r["avg_wait_minutes"], r["park_id"]))
+            fields=("avg_wait_minutes", "rides_reporting"), ranking=LONGEST_WAITS, limit=limit)
+        listed = [r for r in rows if r["listed"]]
         data = [{"rank": rank, "park_id": r["park_id"], "park_name": r["park_name"],
                  "location": location(r), "avg_wait_time": rounded(r["avg_wait_minutes"], 0),
                  "rides_with_waits": int(r["rides_reporting"] or 0)}
-                for rank, r in enumerate(listed[:limit], start=1)]
+                for rank, r in enumerate(listed, start=1)]
         return _body(period, park_filter, entity, label, data, now)
 
     return respond((period, year, park_filter, entity, limit), compute)
