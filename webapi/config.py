@@ -7,6 +7,7 @@ Environment variables (all optional except the database URL):
 * ``PARKSTATS_READ_DATABASE_URL``: a replica for the rankings (default: the primary);
 * ``PARKSTATS_CACHE_SECONDS``: response cache lifetime, 0 = off (default 30);
 * ``PARKSTATS_STALE_ENTRIES``: last-good answers kept for stale-on-error (default 2000);
+* ``PARKSTATS_PLAN_SECONDS``: watermarks kept in-process, 0 = off (default 1);
 * ``PARKSTATS_POOL_SIZE``: most pooled connections per pool (default 32);
 * ``PARKSTATS_DB_CONNECT_TIMEOUT`` / ``PARKSTATS_DB_READ_TIMEOUT``: seconds (default 2 / 10).
 """
@@ -30,6 +31,9 @@ DEFAULTS = {
     "POOL_SIZE": 32,
     "DB_CONNECT_TIMEOUT": 2,
     "DB_READ_TIMEOUT": 10,
+    # Seconds the aggregation watermarks and queue are kept in-process for planning the
+    # period queries (0 = read with every ranking); see webapi.stats.PlanCache.
+    "PLAN_SECONDS": 1.0,
     # Seconds the settings rows (snapshot interval...) are kept in-process.
     "SETTINGS_SECONDS": 60,
     # "now" for every period: a callable returning naive UTC (tests inject a clock).
@@ -49,6 +53,7 @@ ENVIRONMENT = {
     "PARKSTATS_CACHE_SECONDS": ("CACHE_SECONDS", float),
     "PARKSTATS_STALE_ENTRIES": ("STALE_ENTRIES", int),
     "PARKSTATS_POOL_SIZE": ("POOL_SIZE", int),
+    "PARKSTATS_PLAN_SECONDS": ("PLAN_SECONDS", float),
     "PARKSTATS_DB_CONNECT_TIMEOUT": ("DB_CONNECT_TIMEOUT", int),
     "PARKSTATS_DB_READ_TIMEOUT": ("DB_READ_TIMEOUT", int),
 }

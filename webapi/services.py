@@ -12,6 +12,7 @@ from webapi.cache import ResponseCache
 from webapi.calendar import Calendar
 from webapi.db import Database
 from webapi.metrics import Metrics
+from webapi.stats import PlanCache
 
 
 class Services:
@@ -28,6 +29,7 @@ class Services:
         # Health and metrics read the primary only (a replica may be the one that is down).
         self.primary_calendar = (self.calendar if self.read_db is self.db
                                  else Calendar(self.db))
+        self.plans = PlanCache(config["PLAN_SECONDS"])
         self.cache = ResponseCache(config["CACHE_SECONDS"], config["STALE_ENTRIES"])
         self.metrics = Metrics(self)
         self._clock = config["NOW"]

@@ -26,6 +26,9 @@ SQL text is assembled only from the fixed fragments below; every value
 
 from __future__ import annotations
 
+import re
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -337,22 +340,26 @@ def _sum_column(k: int, measure: str) -> str:
     return f"{'c' if k == 0 else 'p'}_{measure}"
 
 
-COLUMNS = MEASURES + ("days", "complete")
 
 
-def _grouped_columns(ks) -> str:
-    """Per park: each measure of each period k summed (maxima: MAX) over the sources."""
+def _grouped_columns(columns, two_periods: bool) -> str:
+    """Per park: the measure columns asked for (c_<measure>: period 0, p_<measure>:
+    period 1) summed (maxima: MAX) over the sources."""
     out = []
-    for k in ks:
-        for m in COLUMNS:
+    for column in columns:
+        k, m = (0 if column.startswith("c_") else 1), column[2:]
+        if two_periods:
             agg = _max(k, m) if m in MAXIMA + ("complete",) else _sum(k, m)
-            out.append(f"{agg} AS {_sum_column(k, m)}")
+        else:
+            agg = f"MAX(u.{m})" if m in MAXIMA + ("complete",) else f"SUM(u.{m})"
+        out.append(f"{agg} AS {column}")
     return ",\n       ".join(out)
 
 
 def _metric(name: str, alias: str) -> str:
-    """SQL of a metric (or previous_<metric>) over the summed columns of ``alias``;
-    %s placeholders stand for the snapshot interval."""
+    """SQL of a metric (or previous_<metric>) over the summed columns of ``alias``
+    (the alias "" means the aggregates themselves, in the grouped query); %s
+    placeholders stand for the snapshot interval."""
     k, base = (1, name[len("previous_"):]) if name.startswith("previous_") else (0, name)
 
     def c(m: str) -> str:
@@ -376,6 +383,10 @@ def _metric(name: str, alias: str) -> str:
     }[base]
 
 
+def _columns_of(sql: str) -> list[str]:
+    return re.findall(r"\.([cp]_[a-z_]+)", sql)
+
+
 @dataclass(frozen=True)
 class Ranking:
     """How a ranking is listed and ordered.
@@ -392,6 +403,7 @@ class Ranking:
     descending: bool = True
     positive: bool = False
     places: int = 1
+    totals: bool = False  # parks_tracked and all_downtime_hours over all parks
 
 
 def _sources(segments) -> tuple[str, list]:
@@ -402,84 +414,136 @@ def _sources(segments) -> tuple[str, list]:
     return union, params
 
 
+class PlanCache:
+    """The watermarks and queued buckets a period query is planned from, kept in
+    process for ``seconds`` (0 = read them for every query), so that a ranking
+    costs one round trip.
+
+    Why a short-lived copy stays exact: the watermarks only move forward, so an
+    old one moves more of a span to finer rows (hours instead of a day, raw
+    snapshots instead of hours), which hold the same snapshots; a bucket that
+    left the queue meanwhile is read from finer rows too. What it can miss, for
+    at most ``seconds``: a bucket queued meanwhile (late data for an hour already
+    aggregated) is read from its old row, i.e. the answer is as stale as a
+    response cached that long; and rows that retention purged meanwhile could be
+    needed by an old watermark only if aggregation lagged the retention horizon
+    (90 days), which health reports long before. Keep ``seconds`` short (1-2).
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = float(seconds)
+        self._entries: dict[tuple, tuple[float, Watermarks, Dirty]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, db: Database, calendar: Calendar, disney_universal: bool,
+            years) -> tuple[Watermarks, Dirty]:
+        key = (disney_universal, tuple(years))
+        if self.seconds > 0:
+            entry = self._entries.get(key)
+            if entry is not None and time.monotonic() - entry[0] < self.seconds:
+                return entry[1], entry[2]
+        read_at = time.monotonic()
+        marks = read_watermarks(db, disney_universal, years)
+        dirty = read_dirty(db, calendar) if marks.queued else Dirty()
+        if self.seconds > 0:
+            with self._lock:
+                if len(self._entries) > 256:
+                    self._entries.clear()
+                self._entries[key] = (read_at, marks, dirty)
+        return marks, dirty
+
+
 def ranked_rows(db: Database, calendar: Calendar, *, now: datetime, interval: int,
                 disney_universal: bool, current: Span | None, previous: Span | None,
                 live_window: timedelta, with_open_flag: bool, ranking: Ranking, fields,
-                limit: int, marks: Watermarks | None = None) -> tuple[list[dict], Watermarks]:
+                limit: int, plans: PlanCache | None = None) -> tuple[list[dict], Watermarks]:
     """The first ``limit`` listed parks of a ranking, in order, with ``fields``.
 
-    One statement: per park the sums of each period (the UNION ALL of the
-    sources), the filter and sort metrics once per park, the rank
-    (ROW_NUMBER), and over all parks of the filter ``parks_tracked`` (parks
-    with a snapshot in the period) and ``all_downtime_hours``. When no park is
-    listed, one unlisted row (``listed`` 0) still carries those totals.
+    One statement. Its inner SELECT sums per park the measures needed over the
+    sources (the UNION ALL), computes the filter and sort metrics once per park,
+    orders and limits; the outer one computes the other fields for those rows
+    only and joins the parks' names. With ``ranking.totals``, every row also
+    carries ``parks_tracked`` (parks of the filter with a snapshot in the period)
+    and ``all_downtime_hours`` (their downtime), computed over all parks before
+    the limit (window functions); unlisted rows (``listed`` 0) may then come
+    after the listed ones, so that the totals come back even when no park is
+    listed. Without it only listed rows come back.
     """
     years = [span.year for span in (current, previous) if span is not None and span.year]
-    marks = marks or read_watermarks(db, disney_universal, years)
-    dirty = read_dirty(db, calendar) if marks.queued else Dirty()
+    marks, dirty = (plans or PlanCache(0)).get(db, calendar, disney_universal, years)
     segments: list[tuple[str, list]] = []
     if current is None:
         segments.append((LIVE, [0, now - live_window, now]))
     else:
         segments += _segments(0, current, marks, calendar, now, use_yearly=True, dirty=dirty)
-    ks = [0]
-    if previous is not None:
+    two_periods = any(name in TRENDS or name.startswith("previous_") for name in fields)
+    if previous is not None and two_periods:
         segments += _segments(1, previous, marks, calendar, now, use_yearly=True, dirty=dirty)
-    if any(name in TRENDS or name.startswith("previous_") for name in fields):
-        ks.append(1)  # NULL sums (no trend) when the previous period is not read
     if not segments:
         return [], marks
     union, union_params = _sources(segments)
 
-    # Level g: sums per park, and the filter / sort metrics (materialised: once per park).
-    keyed = [ranking.filter_on] + ([ranking.sort_on] if ranking.sort_on != ranking.filter_on
-                                   else [])
-    key_sql = ", ".join(f"{_metric(name, 's')} AS {name}" for name in keyed)
-    key_params = [interval] * key_sql.count("%s")
-    grouped = (f"SELECT s.*, {key_sql} FROM (\n"
-               f"SELECT p.park_id, p.name AS park_name, p.city, p.state_province, p.country,\n"
-               f"       {_grouped_columns(ks)}\n"
-               f"FROM (\n  {union}\n) u JOIN parks p ON p.park_id = u.park_id\n"
-               f"WHERE {PARK_FILTER}\n"
-               "GROUP BY p.park_id, p.name, p.city, p.state_province, p.country\n) s")
-    grouped_params = union_params + [int(disney_universal)]
-
-    listed = f"g.{ranking.filter_on} IS NOT NULL"
-    if ranking.positive:
-        listed = f"({listed} AND ROUND(g.{ranking.filter_on}, {ranking.places}) > 0)"
-    if ranking.descending:
-        order = f"COALESCE(g.{ranking.sort_on}, 0) DESC"
-    else:
-        order = f"g.{ranking.sort_on} IS NULL, g.{ranking.sort_on}"
-    # Level r: rank and totals over every park of the filter.
-    ranked = (f"SELECT g.*, {listed} AS listed, "
-              f"ROW_NUMBER() OVER (ORDER BY {listed} DESC, {order}, g.park_id) AS pos, "
-              "SUM(CASE WHEN g.c_sample_count > 0 THEN 1 ELSE 0 END) OVER () AS parks_tracked, "
-              "SUM(g.c_down_samples) OVER () AS all_down_samples "
-              f"FROM (\n{grouped}\n) g")
-
-    # Outer level: the other fields, for the returned rows only.
+    # The outer fields, over the inner query's columns (alias g).
+    keyed = list(dict.fromkeys([ranking.filter_on, ranking.sort_on]))
     select = []
     for name in fields:
         if name in keyed:
-            select.append(f"r.{name}")
+            select.append(f"g.{name}")
         elif name in TRENDS:
             base = TRENDS[name][0]
-            now_sql = f"r.{base}" if base in keyed else _metric(base, "r")
-            select.append(f"trend_percentage_of({now_sql}, {_metric('previous_' + base, 'r')})"
+            now_sql = f"g.{base}" if base in keyed else _metric(base, "g")
+            select.append(f"trend_percentage_of({now_sql}, {_metric('previous_' + base, 'g')})"
                           f" AS {name}")
         else:
-            select.append(f"{_metric(name, 'r')} AS {name}")
-    select.append("CASE WHEN r.pos = 1 THEN downtime_hours_of(r.all_down_samples, %s) END "
-                  "AS all_downtime_hours")
+            select.append(f"{_metric(name, 'g')} AS {name}")
+    if ranking.totals:
+        select.append("downtime_hours_of(g.all_down_samples, %s) AS all_downtime_hours")
+        select.append("g.parks_tracked")
     outer_sql = ", ".join(select)
     outer_params = [interval] * outer_sql.count("%s")
     open_flag = ""
     if with_open_flag:
-        open_flag = OPEN_FLAG.replace("g.park_id", "r.park_id")
+        open_flag = OPEN_FLAG
         outer_params += [now - live_window, now]
-    sql = (f"SELECT r.park_id, r.park_name, r.city, r.state_province, r.country, r.listed, "
-           f"r.parks_tracked, {outer_sql}{open_flag}\nFROM (\n{ranked}\n) r\n"
-           "WHERE r.pos <= %s AND (r.listed OR r.pos = 1) ORDER BY r.pos")
-    params = outer_params + key_params + grouped_params + [limit]
-    return db.query(sql, params), marks
+
+    # The inner query: sums per park, keys once per park, ordered and limited.
+    keys = {name: _metric(name, "") for name in keyed}
+    columns = _columns_of(outer_sql + " ".join(keys.values()))
+    if ranking.totals:
+        columns += ["c_sample_count", "c_down_samples"]
+    columns = list(dict.fromkeys(columns))
+    # In the grouped query a metric reads the aggregates directly.
+    aggregates = {c: a.split(" AS ")[0] for c, a in zip(
+        columns, _grouped_columns(columns, two_periods).split(",\n       "), strict=True)}
+    key_sql = []
+    for name, expr in keys.items():
+        for column in _columns_of(expr):
+            expr = expr.replace(f".{column}", aggregates[column], 1)
+        key_sql.append(f"{expr} AS {name}")
+    key_text = ", ".join(key_sql)
+    key_params = [interval] * key_text.count("%s")
+    listed = f"k.{ranking.filter_on} IS NOT NULL"
+    if ranking.positive:
+        listed = f"({listed} AND ROUND(k.{ranking.filter_on}, {ranking.places}) > 0)"
+    if ranking.descending:
+        order = f"COALESCE(k.{ranking.sort_on}, 0) DESC"
+    else:
+        order = f"k.{ranking.sort_on} IS NULL, k.{ranking.sort_on}"
+    totals, where = "", f"WHERE {listed}\n"
+    if ranking.totals:
+        where = ""
+        totals = (", SUM(CASE WHEN k.c_sample_count > 0 THEN 1 ELSE 0 END) OVER () "
+                  "AS parks_tracked, SUM(k.c_down_samples) OVER () AS all_down_samples")
+    # Level k (grouped, so materialised): each key metric runs once per park.
+    grouped = (f"SELECT u.park_id, {_grouped_columns(columns, two_periods)},\n"
+               f"       {key_text}\n"
+               f"FROM (\n  {union}\n) u JOIN parks p ON p.park_id = u.park_id\n"
+               f"WHERE {PARK_FILTER}\nGROUP BY u.park_id")
+    inner = (f"SELECT k.*, {listed} AS listed{totals}\nFROM (\n{grouped}\n) k\n{where}"
+             f"ORDER BY {listed} DESC, {order}, k.park_id LIMIT %s")
+    inner_params = key_params + union_params + [int(disney_universal), limit]
+    outer_order = f"g.listed DESC, {order.replace('k.', 'g.')}"
+    sql = (f"SELECT g.park_id, p.name AS park_name, p.city, p.state_province, p.country, "
+           f"g.listed, {outer_sql}{open_flag}\nFROM (\n{inner}\n) g "
+           f"JOIN parks p ON p.park_id = g.park_id\nORDER BY {outer_order}, g.park_id")
+    return db.query(sql, outer_params + inner_params), marks

@@ -89,5 +89,5 @@ def load_ranking(period: str, park_filter: str, year: int | None, *, open_flag: 
         disney_universal=park_filter == "disney-universal", current=current,
         previous=previous if with_previous else None,
         live_window=svc.live_window, with_open_flag=open_flag, ranking=ranking,
-        fields=fields, limit=limit)
+        fields=fields, limit=limit, plans=svc.plans)
     return label, rows, marks, now

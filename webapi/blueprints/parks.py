@@ -33,7 +33,7 @@ def _ranking(sort_by: str) -> Ranking:
     """Listed: shame score above 0 as shown; uptime ascending (NULL last), the rest
     descending; ties by park_id."""
     return Ranking(filter_on="shame_score", sort_on=sort_by, positive=True,
-                   descending=sort_by != "uptime_percentage")
+                   descending=sort_by != "uptime_percentage", totals=True)
 
 
 WAIT_RANKING = Ranking(filter_on="avg_wait_minutes", sort_on="avg_wait_minutes")
