@@ -352,3 +352,40 @@ def test_live_status_summary(client, dataset, park_filter):
     expected["total"] = sum(expected.values())
     assert body["success"] is True and body["filter"] == park_filter
     assert body["status_summary"] == expected
+
+
+def test_limit_keeps_totals_over_every_park(client, dataset, db):
+    """Ranked and limited in SQL: the totals still count every park of the filter."""
+    for sort_by in SORTS:
+        data, stats = expected_downtime(dataset, db, "yesterday", "all-parks", sort_by)
+        body = client.get(f"/api/parks/downtime?period=yesterday&limit=1&sort_by={sort_by}"
+                          ).get_json()
+        assert body["data"] == data[:1] and body["aggregate_stats"] == stats, sort_by
+    body = client.get("/api/trends/least-reliable?entity=parks&period=last_week&limit=2"
+                      ).get_json()
+    top = expected_downtime(dataset, db, "last_week", "all-parks", "shame_score")[0][:2]
+    assert [(i["rank"], i["park_id"], i["avg_shame_score"]) for i in body["data"]] == [
+        (i["rank"], i["park_id"], i["shame_score"]) for i in top]
+
+
+def test_watermarks_kept_in_process_one_statement_per_ranking(dataset, migrated_url):
+    from webapi.db import Database
+
+    kept = make_app(migrated_url, NOW, PLAN_SECONDS=60).test_client()
+    fresh = make_app(migrated_url, NOW, PLAN_SECONDS=0).test_client()
+    url = "/api/parks/downtime?period=last_week"
+    kept.get(url)  # reads the watermarks, then keeps them
+    statements = []
+    original = Database.query
+
+    def recording(self, sql, params=()):
+        statements.append(sql)
+        return original(self, sql, params)
+
+    Database.query = recording
+    try:
+        body = kept.get(url).get_json()
+    finally:
+        Database.query = original
+    assert len(statements) == 1
+    assert body == fresh.get(url).get_json()
