@@ -383,6 +383,14 @@ def _metric(name: str, alias: str) -> str:
     }[base]
 
 
+_AGGREGATE = re.compile(r"(?:COALESCE\()?(?:SUM|MAX)\(\w+\.(\w+)\)(?:, 0\))?")
+
+
+def _only(sql: str, needed) -> str:
+    """A source's SQL with the sums and maxima of unneeded measures replaced by NULL."""
+    return _AGGREGATE.sub(lambda m: m.group(0) if m.group(1) in needed else "NULL", sql)
+
+
 def _columns_of(sql: str) -> list[str]:
     return re.findall(r"\.([cp]_[a-z_]+)", sql)
 
@@ -481,7 +489,6 @@ def ranked_rows(db: Database, calendar: Calendar, *, now: datetime, interval: in
         segments += _segments(1, previous, marks, calendar, now, use_yearly=True, dirty=dirty)
     if not segments:
         return [], marks
-    union, union_params = _sources(segments)
 
     # The outer fields, over the inner query's columns (alias g).
     keyed = list(dict.fromkeys([ranking.filter_on, ranking.sort_on]))
@@ -512,6 +519,9 @@ def ranked_rows(db: Database, calendar: Calendar, *, now: datetime, interval: in
     if ranking.totals:
         columns += ["c_sample_count", "c_down_samples"]
     columns = list(dict.fromkeys(columns))
+    # The sources sum only the measures used (the others are NULL in the UNION).
+    needed = {column[2:] for column in columns}
+    union, union_params = _sources([(_only(sql, needed), params) for sql, params in segments])
     # In the grouped query a metric reads the aggregates directly.
     aggregates = {c: a.split(" AS ")[0] for c, a in zip(
         columns, _grouped_columns(columns, two_periods).split(",\n       "), strict=True)}
