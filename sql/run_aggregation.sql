@@ -70,15 +70,8 @@ proc: BEGIN
             v_message = MESSAGE_TEXT;
         ROLLBACK;
         DO RELEASE_LOCK(v_lock_name);
-        IF v_cycle_id IS NOT NULL THEN
-            UPDATE aggregation_job_log
-               SET status = 'failed',
-                   finished_at = aggregation_clock(v_now, v_real_start),
-                   error_code = v_errno,
-                   error_sqlstate = v_sqlstate,
-                   error_message = LEFT(v_message, 1024)
-             WHERE job_id = v_cycle_id;
-        END IF;
+        CALL aggregation_job_failed(v_cycle_id, aggregation_clock(v_now, v_real_start), v_errno,
+                                    v_sqlstate, v_message);
         SELECT LEFT(CONCAT('Cycle failed: ', COALESCE(v_errno, 0), ' ', COALESCE(v_sqlstate, ''),
                            ': ', COALESCE(v_message, '')), 1024) AS summary,
                0 AS hours_aggregated,
