@@ -16,6 +16,12 @@ def _ms(s: dict | None, key: str = "median_ms") -> str:
     return f"{v:.0f}" if v >= 100 else f"{v:.1f}" if v >= 10 else f"{v:.2f}"
 
 
+def _ratio(r: float | None) -> str:
+    if r is None:
+        return "-"
+    return f"x{r:,.0f}" if r >= 100 else f"x{r:.1f}"
+
+
 def _pair(s: dict | None) -> str:
     return f"{_ms(s)} / {_ms(s, 'p95_ms')}"
 
@@ -30,7 +36,7 @@ def targets(results: dict) -> list[dict]:
         label = f"{r['period']} {r['endpoint']}"
         need = 100 if r["period"] in SLOW_PERIODS else 10
         ratio = r["ratio_baseline_over_sql"]
-        add(f"raw baseline / API SQL, {label}", f"x{ratio:,.0f}" if ratio else "-",
+        add(f"raw baseline / API SQL, {label}", _ratio(ratio),
             f">= x{need}", ratio is not None and ratio >= need)
         h = r.get("http_nocache") or {}
         add(f"HTTP no cache, {label}", f"{_pair(h)} ms", "median < 10, p95 < 25 ms",
@@ -87,10 +93,9 @@ def table(results: dict) -> str:
     lines.append(head)
     lines.append("-" * len(head))
     for r in results.get("rankings", []):
-        ratio = r["ratio_baseline_over_sql"]
         lines.append(f"{r['period']:<11}{r['endpoint']:<27}{_pair(r['sql']):>15}"
                      f"{_pair(r['http_nocache']):>17}{_pair(r['http_cache']):>15}"
-                     f"{_pair(r['baseline']):>19}{(f'x{ratio:,.0f}' if ratio else '-'):>9}"
+                     f"{_pair(r['baseline']):>19}{_ratio(r['ratio_baseline_over_sql']):>9}"
                      f"{('yes' if r['same_ranking'] else 'NO'):>6}")
     load = results.get("load", {})
     if load:
@@ -171,3 +176,19 @@ def save(results: dict, path: Path | None = None) -> Path:
     path.write_text(text)
     (RESULTS_DIR / "latest.json").write_text(text)
     return path
+
+
+def main(argv=None) -> int:
+    """``python -m bench.report FILE.json``: print the table of a saved run again."""
+    import sys
+
+    argv = sys.argv[1:] if argv is None else argv
+    with open(argv[0] if argv else RESULTS_DIR / "latest.json") as f:
+        results = json.load(f)
+    results["targets"] = targets(results)
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
