@@ -74,6 +74,17 @@ def say(line: str) -> None:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    server = database.server()
+    was_running = server.is_running()
+    try:
+        return run(args)
+    finally:
+        if not was_running:  # leave the machine as found (data kept in .benchdb/)
+            say("Stopping the benchmark's database server.")
+            server.stop()
+
+
+def run(args: argparse.Namespace) -> int:
     began = time.monotonic()
     started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     url, meta = database.ensure_database(args.days, args.parks, rebuild=args.rebuild, say=say)
