@@ -27,8 +27,20 @@ Example
 CALL aggregate_days_range(''2026-11-23'', ''2026-11-24'', UTC_TIMESTAMP(), @rows);
 '
 BEGIN
+    DECLARE v_utc_from DATETIME;
+    DECLARE v_utc_to DATETIME;
+
     SET SESSION tmp_table_size = GREATEST(@@SESSION.tmp_table_size, 67108864);
     SET SESSION max_heap_table_size = GREATEST(@@SESSION.max_heap_table_size, 67108864);
+
+    -- Constant UTC bounds of the whole range keep the hourly read one range scan
+    -- (per-day bounds alone are planned as "range checked for each record").
+    SELECT MIN(utc_start),
+           MAX(utc_end)
+      INTO v_utc_from, v_utc_to
+      FROM calendar_days
+     WHERE local_date >= p_from_date
+       AND local_date < p_to_date;
 
     INSERT INTO daily_park_stats
         (stat_date, park_id, hours_in_day, sample_count, open_sample_count, shame_sum, shame_count,
@@ -36,20 +48,21 @@ BEGIN
          operating_samples, max_rides_down, aggregated_at)
     SELECT b.stat_date,
            b.park_id,
-           b.hours_in_day,
-           b.sample_count,
-           b.open_sample_count,
-           b.shame_sum,
-           b.shame_count,
-           b.wait_sum,
-           b.wait_count,
-           b.peak_wait_minutes,
-           b.down_samples,
-           b.weighted_down_samples,
-           b.operating_samples,
-           b.max_rides_down,
+           MAX(b.hours_in_day),
+           SUM(b.sample_count),
+           SUM(b.open_sample_count),
+           SUM(b.shame_sum),
+           SUM(b.shame_count),
+           SUM(b.wait_sum),
+           SUM(b.wait_count),
+           MAX(b.peak_wait_minutes),
+           SUM(b.down_samples),
+           SUM(b.weighted_down_samples),
+           SUM(b.operating_samples),
+           MAX(b.max_rides_down),
            p_now
       FROM (
+            -- The hourly rows of each day, summed per park ...
             SELECT c.local_date AS stat_date,
                    h.park_id AS park_id,
                    c.hours_in_day AS hours_in_day,
@@ -70,8 +83,11 @@ BEGIN
                AND h.hour_start_utc < c.utc_end
              WHERE c.local_date >= p_from_date
                AND c.local_date < p_to_date
+               AND h.hour_start_utc >= v_utc_from
+               AND h.hour_start_utc < v_utc_to
              GROUP BY c.local_date, c.hours_in_day, h.park_id
             UNION ALL
+            -- ... and a zero row for every daily row already there (its hours may be gone).
             SELECT d.stat_date,
                    d.park_id,
                    c.hours_in_day,
@@ -81,13 +97,8 @@ BEGIN
                 ON c.local_date = d.stat_date
              WHERE d.stat_date >= p_from_date
                AND d.stat_date < p_to_date
-               AND NOT EXISTS (
-                    SELECT 1
-                      FROM hourly_park_stats AS x
-                     WHERE x.park_id = d.park_id
-                       AND x.hour_start_utc >= c.utc_start
-                       AND x.hour_start_utc < c.utc_end)
            ) AS b
+     GROUP BY b.stat_date, b.park_id
     ON DUPLICATE KEY UPDATE
         hours_in_day = VALUES(hours_in_day),
         sample_count = VALUES(sample_count),
