@@ -21,8 +21,9 @@ its own transaction, and logs it in aggregation_job_log.
           aggregation_queue; queues their local days that the daily
           watermark has already passed; with p_advance = 1 moves the hourly
           watermark to p_end in the same transaction.
-  daily:  the local dates in [DATE(p_start), DATE(p_end)); removes them from
-          the queue and queues their years.
+  daily:  the local dates in [DATE(p_start), DATE(p_end)), then the
+          Sunday-Saturday weeks they touch (weekly_park_stats); removes them
+          from the queue and queues their years.
   yearly: the years in [YEAR(p_start), YEAR(p_end)); removes them from the queue.
 On any SQL error an exit handler rolls back, reads SQLSTATE, errno and message
 with GET DIAGNOSTICS and, depending on p_on_failure, logs the failure and
@@ -55,6 +56,7 @@ BEGIN
     DECLARE v_errno INT DEFAULT NULL;
     DECLARE v_message VARCHAR(1024) DEFAULT NULL;
     DECLARE v_daily_done DATETIME DEFAULT NULL;
+    DECLARE v_week_rows BIGINT DEFAULT 0;
 
     DECLARE EXIT HANDLER FOR SQLEXCEPTION
     BEGIN
@@ -141,6 +143,11 @@ BEGIN
         END IF;
     ELSEIF p_level = 'daily' THEN
         CALL aggregate_days_range(DATE(p_start), DATE(p_end), p_now, p_rows);
+        -- The weeks holding these days, in the same transaction (DAYOFWEEK: Sunday = 1).
+        CALL aggregate_weeks_range(
+            DATE(p_start) - INTERVAL (DAYOFWEEK(p_start) - 1) DAY,
+            DATE(p_end) - INTERVAL (DAYOFWEEK(DATE(p_end) - INTERVAL 1 DAY) - 1) DAY + INTERVAL 6 DAY,
+            p_now, v_week_rows);
 
         DELETE FROM aggregation_queue
          WHERE level = 'daily'

@@ -136,6 +136,13 @@ def db_yearly(conn) -> dict:
             for r in rows(conn, f"SELECT year, park_id, {', '.join(names)} FROM yearly_park_stats")}
 
 
+def db_weekly(conn) -> dict:
+    names = reference.MEASURES + ("days_covered",)
+    return {(r["week_start"], r["park_id"]): {m: r[m] for m in names}
+            for r in rows(conn, f"SELECT week_start, park_id, {', '.join(names)} "
+                                "FROM weekly_park_stats")}
+
+
 def _normalize(table: dict) -> dict:
     out = {}
     for key, measures in table.items():
@@ -166,9 +173,10 @@ def expected_tables(snapshots, active_parks, start: datetime, hourly_end: dateti
 
 
 def assert_matches_reference(conn, snapshots, active_parks, start, now) -> None:
-    """All three tables equal the Python computation, for the hours before the watermark."""
+    """All four tables equal the Python computation, for the hours before the watermark."""
     hourly_end = watermark(conn, "hourly")
     hourly, daily, yearly = expected_tables(snapshots, active_parks, start, hourly_end, now)
     assert_same(db_hourly(conn), hourly, "hourly_park_stats")
     assert_same(db_daily(conn), daily, "daily_park_stats")
+    assert_same(db_weekly(conn), reference.weekly(daily), "weekly_park_stats")
     assert_same(db_yearly(conn), yearly, "yearly_park_stats")

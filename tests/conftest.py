@@ -33,7 +33,8 @@ from parkstats.migrate import migrate
 # Every table a test may fill, children first.
 DATA_TABLES = (
     "park_snapshots", "ride_operating_days", "rides", "parks",
-    "hourly_park_stats", "daily_park_stats", "yearly_park_stats",
+    "hourly_park_stats", "daily_park_stats", "weekly_park_stats",
+    "yearly_park_stats",
     "aggregation_job_log", "aggregation_queue",
 )
 

@@ -127,6 +127,18 @@ def yearly(daily_rows: dict, now_utc: datetime) -> dict:
     return rows
 
 
+def weekly(daily_rows: dict) -> dict:
+    """{(week_start, park_id): measures + days_covered}: the sum of each local
+    Sunday-Saturday week's daily rows; days_covered = how many."""
+    rows: dict = {}
+    for (day, park), measures in daily_rows.items():
+        week_start = day - timedelta(days=(day.weekday() + 1) % 7)
+        row = rows.setdefault((week_start, park), _empty() | {"days_covered": 0})
+        _add_row(row, measures)
+        row["days_covered"] += 1
+    return rows
+
+
 def complete_days(start: datetime, end: datetime) -> list[date]:
     """Local dates whose whole [midnight, next midnight) lies in [start, end)."""
     days = []

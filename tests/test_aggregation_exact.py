@@ -12,6 +12,7 @@ from aggregation_support import (
     assert_matches_reference,
     db_daily,
     db_hourly,
+    db_weekly,
     db_yearly,
     insert_snapshots,
     random_snapshot,
@@ -79,7 +80,7 @@ def test_every_row_equals_the_python_computation(db, aggregated):
 
 
 def test_rerunning_any_procedure_changes_nothing(db, aggregated):
-    before = (db_hourly(db), db_daily(db), db_yearly(db))
+    before = (db_hourly(db), db_daily(db), db_weekly(db), db_yearly(db))
     set_now(db, NOW)
     for hour in (datetime(2025, 11, 2, 8), datetime(2025, 11, 2, 9), datetime(2026, 3, 8, 10)):
         assert call(db, "aggregate_hour", hour)[-1][0]["status"] == "success"
@@ -91,7 +92,7 @@ def test_rerunning_any_procedure_changes_nothing(db, aggregated):
     assert backfill["failures"] == 0 and backfill["hours_skipped"] == 0
     run_until_idle(db, NOW)
     run_until_idle(db, NOW + timedelta(minutes=5))
-    assert (db_hourly(db), db_daily(db), db_yearly(db)) == before
+    assert (db_hourly(db), db_daily(db), db_weekly(db), db_yearly(db)) == before
     verify = call(db, "verify_aggregates", START, NOW)
     assert verify[0] == []
     assert verify[-1][0]["differences"] == 0

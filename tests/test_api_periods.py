@@ -38,8 +38,8 @@ def _snapshots():
     return snaps
 
 
-def _expected(snaps, period):
-    now, before = (per_park(snaps, w) for w in windows(period, NOW))
+def _expected(snaps, period, at=NOW):
+    now, before = (per_park(snaps, w) for w in windows(period, at))
     listed = sorted(((p, f) for p, f in now.items()
                      if f["shame"] is not None and half_up(f["shame"], 1) > 0),
                     key=lambda x: (-x[1]["shame"], x[0]))
@@ -155,3 +155,38 @@ def test_late_snapshots_in_aggregated_hours_count_before_the_next_cycle(db, db_u
     for period in ("today", "yesterday", "year"):
         assert _answer(client, period) == _expected(current, period), period
 
+
+
+def test_last_week_is_the_same_from_weekly_daily_or_raw_rows(db, db_url):
+    """last_week (and the week before, for trends) is read from weekly rows once its
+    days are aggregated, from daily rows while one of its days is queued."""
+    now = datetime(2026, 3, 19, 17, 31)  # Thu; last week = Sun Mar 8 (23 hours) .. Sat Mar 14
+    rnd = random.Random(11)
+    snaps, t = [], datetime(2026, 3, 1, 8, 0)  # local midnight of Sun Mar 1 (PST)
+    while t < now:
+        for park in (1, 2, 3, 4):
+            snaps.append(snapshot(rnd, park, t))
+        t += timedelta(minutes=20)
+    insert_parks(db, PARKS[:4])
+    insert_snapshots(db, snaps)
+    expected = _expected(snaps, "last_week", now)
+    assert expected
+
+    def answer():
+        return _answer(make_app(db_url, now).test_client(), "last_week")
+
+    assert answer() == expected, "raw snapshots only"
+
+    aggregate(db, now)
+    assert scalar(db, "SELECT COUNT(*) FROM weekly_park_stats WHERE week_start = '2026-03-08' "
+                      "AND days_covered = 7") == 4
+    assert answer() == expected, "weekly rows"
+
+    # The weekly rows are what is read: a wrong one shows ...
+    db.cursor().execute("UPDATE weekly_park_stats SET shame_sum = shame_sum + 1000 "
+                        "WHERE week_start = '2026-03-08'")
+    assert answer() != expected
+    # ... until a day of that week is queued: then its days are read from daily rows.
+    db.cursor().execute("INSERT INTO aggregation_queue (level, period_start, queued_at, failures, "
+                        "next_attempt_at) VALUES ('daily', '2026-03-11', %s, 0, %s)", (now, now))
+    assert answer() == expected, "daily rows of a week with a queued day"

@@ -4,8 +4,11 @@ A span [start, end) is answered from (per park, summed):
 
 * ``yearly_park_stats`` for a whole calendar year, when the row's days
   (first_stat_date..last_stat_date) are all before the daily watermark;
-* ``daily_park_stats`` for whole local days before the daily watermark
-  (minus the days a yearly row already holds);
+* ``weekly_park_stats`` for whole local Sunday-Saturday weeks inside the span
+  (outside a yearly row), before the daily watermark, none of whose days is
+  queued;
+* ``daily_park_stats`` for the other whole local days before the daily
+  watermark (minus the days a yearly or weekly row already holds);
 * ``hourly_park_stats`` for the hours after those days and before the
   hourly watermark;
 * raw ``park_snapshots`` for the rest, up to now.
@@ -77,6 +80,10 @@ DAILY_WITHOUT_YEARLY = (
     "AND NOT EXISTS (SELECT 1 FROM yearly_park_stats y WHERE y.year = %s "
     "AND y.park_id = d.park_id AND y.first_stat_date IS NOT NULL AND y.last_stat_date < %s) "
     "GROUP BY d.park_id")
+# Whole weeks (their days_covered = the daily rows summed; no alias, so _only keeps it).
+WEEKLY_IN = (f"SELECT %s, w.park_id, {_summed('w')}, SUM(days_covered), 0 "
+             "FROM weekly_park_stats w WHERE w.week_start IN ({weeks}) AND w.days_covered > 0 "
+             "GROUP BY w.park_id")
 # is_complete of the yearly row even when the row is not used for the sums.
 YEARLY_FLAG = ("SELECT %s, park_id, " + ", ".join(["0"] * 6) + ", NULL, 0, 0, 0, NULL, 0, "
                "is_complete FROM yearly_park_stats WHERE year = %s")
@@ -241,6 +248,42 @@ def read_dirty(db: Database, calendar: Calendar) -> Dirty:
     return Dirty(frozenset(hours), frozenset(days), frozenset(years))
 
 
+def _whole_weeks(first: date, end: date, bad_days) -> list[date]:
+    """Sundays of the whole Sunday-Saturday weeks inside [first, end) with no bad day."""
+    week = first + timedelta(days=(6 - first.weekday()) % 7)
+    weeks = []
+    while week + timedelta(days=7) <= end:
+        if not any(week <= d < week + timedelta(days=7) for d in bad_days):
+            weeks.append(week)
+        week += timedelta(days=7)
+    return weeks
+
+
+def _days_segments(k: int, first: date, end: date, bad_days) -> list[tuple[str, list]]:
+    """The local days [first, end) minus bad days: whole clean weeks from weekly rows,
+    the other days from daily rows."""
+    weeks = _whole_weeks(first, end, bad_days)
+    out: list[tuple[str, list]] = []
+    day_ranges: list[tuple[date, date]] = []
+    cursor = first
+    for week in weeks:
+        if week > cursor:
+            day_ranges.append((cursor, week))
+        cursor = week + timedelta(days=7)
+    if end > cursor:
+        day_ranges.append((cursor, end))
+    if weeks:
+        out.append((WEEKLY_IN.format(weeks=", ".join(["%s"] * len(weeks))), [k, *weeks]))
+    if day_ranges:
+        excluded = [d for d in bad_days if any(a <= d < b for a, b in day_ranges)]
+        if len(day_ranges) == 1 and not excluded:
+            out.append((DAILY, [k, *day_ranges[0]]))
+        else:
+            where, params = _ranges("d.stat_date", day_ranges, excluded)
+            out.append((DAILY_WHERE.format(where=where), [k, *params]))
+    return out
+
+
 def _segments(k: int, span: Span, marks: Watermarks, calendar: Calendar, now: datetime,
               use_yearly: bool, dirty: Dirty) -> list[tuple[str, list]]:
     """The disjoint sources of one span, as (SQL, params).
@@ -267,11 +310,8 @@ def _segments(k: int, span: Span, marks: Watermarks, calendar: Calendar, now: da
             if rows.count < marks.all_parks or rows.newest_last >= day_end:
                 out.append((DAILY_WITHOUT_YEARLY,
                             [k, span.first_date, day_end, span.year, day_end]))
-        elif bad_days:
-            where, params = _ranges("d.stat_date", [(span.first_date, day_end)], bad_days)
-            out.append((DAILY_WHERE.format(where=where), [k, *params]))
         else:
-            out.append((DAILY, [k, span.first_date, day_end]))
+            out += _days_segments(k, span.first_date, day_end, bad_days)
         known = calendar.days(day_end, *bad_days)
         hour_ranges += [(known[d].utc_start, known[d].utc_end) for d in bad_days]
         hour_start = max(span.utc_start, known[day_end].utc_start)
