@@ -14,6 +14,7 @@ formulas it verifies. Checked:
           purged) from park_snapshots;
   daily:  every aggregated local day in the range (before the daily
           watermark, hourly rows not purged) from its recomputed hours;
+  weekly: the Sunday-Saturday weeks of those days from their days;
   yearly: every year overlapping the range from its recomputed days.
 Holds the aggregation lock meanwhile (a cycle that starts then is skipped).
 Returns two result sets: the differences (level, period_start, park_id,
@@ -44,8 +45,11 @@ BEGIN
     DECLARE v_first_day DATE;
     DECLARE v_day_from DATE;
     DECLARE v_day_to DATE;
+    DECLARE v_week_from DATE;
+    DECLARE v_week_to DATE;
     DECLARE v_hours BIGINT DEFAULT 0;
     DECLARE v_days BIGINT DEFAULT 0;
+    DECLARE v_weeks BIGINT DEFAULT 0;
     DECLARE v_years BIGINT DEFAULT 0;
     DECLARE v_ignored BIGINT;
     DECLARE v_differences BIGINT DEFAULT 0;
@@ -98,10 +102,15 @@ BEGIN
        AND utc_end <= COALESCE(v_hourly_done, '1000-01-01')
        AND utc_start >= COALESCE(v_hourly_purged, '1000-01-01');
 
+    -- The Sunday-Saturday weeks holding those days (DAYOFWEEK: Sunday = 1).
+    SET v_week_from = v_day_from - INTERVAL (DAYOFWEEK(v_day_from) - 1) DAY;
+    SET v_week_to = v_day_to - INTERVAL (DAYOFWEEK(v_day_to - INTERVAL 1 DAY) - 1) DAY;
+
     -- The stored rows, as they are now.
     DROP TEMPORARY TABLE IF EXISTS verify_hourly_stored;
     DROP TEMPORARY TABLE IF EXISTS verify_daily_stored;
     DROP TEMPORARY TABLE IF EXISTS verify_yearly_stored;
+    DROP TEMPORARY TABLE IF EXISTS verify_weekly_stored;
     CREATE TEMPORARY TABLE verify_hourly_stored ENGINE = InnoDB AS
     SELECT *
       FROM hourly_park_stats
@@ -112,6 +121,11 @@ BEGIN
       FROM daily_park_stats
      WHERE stat_date >= COALESCE(v_day_from, '9999-12-31')
        AND stat_date < COALESCE(v_day_to, '1000-01-01');
+    CREATE TEMPORARY TABLE verify_weekly_stored ENGINE = InnoDB AS
+    SELECT *
+      FROM weekly_park_stats
+     WHERE week_start >= COALESCE(v_week_from, '9999-12-31')
+       AND week_start < COALESCE(v_week_to, '1000-01-01');
     CREATE TEMPORARY TABLE verify_yearly_stored ENGINE = InnoDB AS
     SELECT *
       FROM yearly_park_stats
@@ -136,6 +150,7 @@ BEGIN
     IF v_day_from IS NOT NULL THEN
         CALL aggregate_days_range(v_day_from, v_day_to, v_now, v_ignored);
         SET v_days = DATEDIFF(v_day_to, v_day_from);
+        CALL aggregate_weeks_range(v_week_from, v_week_to, v_now, v_weeks);
     END IF;
     CALL aggregate_years_range(YEAR(v_first_day), YEAR(v_to) + 1, v_now, v_years);
 
@@ -224,6 +239,48 @@ BEGIN
     INSERT INTO verify_differences
         (level, period_start, park_id, problem, columns_differing, expected_sample_count,
          actual_sample_count)
+    SELECT 'weekly',
+           e.week_start,
+           e.park_id,
+           IF(a.park_id IS NULL, 'missing', 'differs'),
+           IF(a.park_id IS NULL, NULL,
+              CONCAT_WS(', ',
+                        IF(e.days_covered <=> a.days_covered, NULL, 'days_covered'),
+                        IF(e.sample_count <=> a.sample_count, NULL, 'sample_count'),
+                        IF(e.open_sample_count <=> a.open_sample_count, NULL, 'open_sample_count'),
+                        IF(e.shame_sum <=> a.shame_sum, NULL, 'shame_sum'),
+                        IF(e.shame_count <=> a.shame_count, NULL, 'shame_count'),
+                        IF(e.wait_sum <=> a.wait_sum, NULL, 'wait_sum'),
+                        IF(e.wait_count <=> a.wait_count, NULL, 'wait_count'),
+                        IF(e.peak_wait_minutes <=> a.peak_wait_minutes, NULL, 'peak_wait_minutes'),
+                        IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),
+                        IF(e.weighted_down_samples <=> a.weighted_down_samples, NULL, 'weighted_down_samples'),
+                        IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
+                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))),
+           e.sample_count,
+           a.sample_count
+      FROM weekly_park_stats AS e
+      LEFT JOIN verify_weekly_stored AS a
+        ON a.week_start = e.week_start
+       AND a.park_id = e.park_id
+     WHERE e.week_start >= COALESCE(v_week_from, '9999-12-31')
+       AND e.week_start < COALESCE(v_week_to, '1000-01-01')
+       AND NOT (a.days_covered <=> e.days_covered
+                AND a.sample_count <=> e.sample_count
+                AND a.open_sample_count <=> e.open_sample_count
+                AND a.shame_sum <=> e.shame_sum
+                AND a.shame_count <=> e.shame_count
+                AND a.wait_sum <=> e.wait_sum
+                AND a.wait_count <=> e.wait_count
+                AND a.peak_wait_minutes <=> e.peak_wait_minutes
+                AND a.down_samples <=> e.down_samples
+                AND a.weighted_down_samples <=> e.weighted_down_samples
+                AND a.operating_samples <=> e.operating_samples
+                AND a.max_rides_down <=> e.max_rides_down);
+
+    INSERT INTO verify_differences
+        (level, period_start, park_id, problem, columns_differing, expected_sample_count,
+         actual_sample_count)
     SELECT 'yearly',
            MAKEDATE(e.year, 1),
            e.park_id,
@@ -269,11 +326,12 @@ BEGIN
     DROP TEMPORARY TABLE verify_hourly_stored;
     DROP TEMPORARY TABLE verify_daily_stored;
     DROP TEMPORARY TABLE verify_yearly_stored;
+    DROP TEMPORARY TABLE verify_weekly_stored;
 
     SELECT COUNT(*) INTO v_differences FROM verify_differences;
     SET v_summary = CONCAT('Verified ', DATE_FORMAT(v_from, '%Y-%m-%d %H:00'), ' .. ',
                            DATE_FORMAT(v_to, '%Y-%m-%d %H:00'), ': ', v_hours, ' hourly, ', v_days,
-                           ' day(s) and ', v_years, ' yearly row(s) checked; ',
+                           ' day(s), ', v_weeks, ' weekly and ', v_years, ' yearly row(s) checked; ',
                            IF(v_differences = 0, 'no difference',
                               CONCAT(v_differences, ' DIFFERENCE(S) (fix with backfill_aggregates)')),
                            ' in ', ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1),
@@ -291,12 +349,13 @@ BEGIN
     SELECT level, period_start, park_id, problem, columns_differing, expected_sample_count,
            actual_sample_count
       FROM verify_differences
-     ORDER BY FIELD(level, 'hourly', 'daily', 'yearly'), period_start, park_id;
+     ORDER BY FIELD(level, 'hourly', 'daily', 'weekly', 'yearly'), period_start, park_id;
     DROP TEMPORARY TABLE verify_differences;
 
     SELECT v_summary AS summary,
            v_hours AS hourly_checked,
            v_days AS days_checked,
+           v_weeks AS weekly_checked,
            v_years AS yearly_checked,
            v_differences AS differences,
            ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1) AS duration_ms;

@@ -198,6 +198,7 @@ def test_verify_reports_differences_and_backfill_repairs_them(db, parks):
     cur.execute("UPDATE daily_park_stats SET sample_count = sample_count + 1 "
                 "WHERE stat_date = '2026-07-02' AND park_id = 2")
     cur.execute("DELETE FROM yearly_park_stats WHERE park_id = 3")
+    cur.execute("UPDATE weekly_park_stats SET max_rides_down = 99 WHERE park_id = 2")
     results = call(db, "verify_aggregates", DAY0, now)
     found = {(r["level"], r["park_id"], r["problem"]) for r in results[0]}
     assert ("hourly", 1, "differs") in found
@@ -205,6 +206,7 @@ def test_verify_reports_differences_and_backfill_repairs_them(db, parks):
     # Park 1's day is right from raw data, whatever its damaged hour says.
     assert ("daily", 1, "differs") not in found
     assert ("yearly", 3, "missing") in found
+    assert ("weekly", 2, "differs") in found
     hourly = next(r for r in results[0] if r["level"] == "hourly")
     assert hourly["period_start"] == hour and hourly["columns_differing"] == "down_samples"
     assert results[-1][0]["differences"] == len(results[0])
