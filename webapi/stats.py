@@ -132,24 +132,40 @@ def _max(k: int, column: str) -> str:
     return f"MAX(CASE WHEN u.k = {k} THEN u.{column} END)"
 
 
-def _metrics(k: int) -> dict[str, str]:
-    """Metric expressions of period k (0 = asked, 1 = previous); %s = the interval."""
+def _metric_sql(base: str, measure) -> str:
+    """SQL of one metric over summed measures; ``measure(m)`` gives the SQL of the
+    summed measure m. The formulas are the stored functions; %s = the interval."""
     return {
-        "sample_count": f"COALESCE({_sum(k, 'sample_count')}, 0)",
-        "open_sample_count": f"COALESCE({_sum(k, 'open_sample_count')}, 0)",
-        "shame_score": f"shame_score_of({_sum(k, 'shame_sum')}, {_sum(k, 'shame_count')})",
-        "total_downtime_hours": f"downtime_hours_of({_sum(k, 'down_samples')}, %s)",
-        "weighted_downtime_hours": f"downtime_hours_of({_sum(k, 'weighted_down_samples')}, %s)",
-        "uptime_percentage": (f"uptime_percentage_of({_sum(k, 'operating_samples')}, "
-                              f"{_sum(k, 'down_samples')})"),
-        "rides_down": _max(k, "max_rides_down"),
-        "avg_wait_minutes": f"avg_wait_of({_sum(k, 'wait_sum')}, {_sum(k, 'wait_count')})",
-        "peak_wait_minutes": _max(k, "peak_wait_minutes"),
-        "rides_reporting": (f"rides_reporting_of({_sum(k, 'wait_count')}, "
-                            f"{_sum(k, 'open_sample_count')})"),
-        "days_covered": f"COALESCE({_sum(k, 'days')}, 0)",
-        "is_complete": f"COALESCE({_max(k, 'complete')}, 0)",
-    }
+        "sample_count": f"COALESCE({measure('sample_count')}, 0)",
+        "open_sample_count": f"COALESCE({measure('open_sample_count')}, 0)",
+        "shame_score": f"shame_score_of({measure('shame_sum')}, {measure('shame_count')})",
+        "total_downtime_hours": f"downtime_hours_of({measure('down_samples')}, %s)",
+        "weighted_downtime_hours": f"downtime_hours_of({measure('weighted_down_samples')}, %s)",
+        "uptime_percentage": (f"uptime_percentage_of({measure('operating_samples')}, "
+                              f"{measure('down_samples')})"),
+        "rides_down": measure("max_rides_down"),
+        "avg_wait_minutes": f"avg_wait_of({measure('wait_sum')}, {measure('wait_count')})",
+        "peak_wait_minutes": measure("peak_wait_minutes"),
+        "rides_reporting": (f"rides_reporting_of({measure('wait_count')}, "
+                            f"{measure('open_sample_count')})"),
+        "days_covered": f"COALESCE({measure('days')}, 0)",
+        "is_complete": f"COALESCE({measure('complete')}, 0)",
+    }[base]
+
+
+METRIC_NAMES = ("sample_count", "open_sample_count", "shame_score", "total_downtime_hours",
+                "weighted_downtime_hours", "uptime_percentage", "rides_down",
+                "avg_wait_minutes", "peak_wait_minutes", "rides_reporting", "days_covered",
+                "is_complete")
+
+
+def _metrics(k: int) -> dict[str, str]:
+    """Metric expressions of period k (0 = asked, 1 = previous) over the UNION rows u."""
+
+    def measure(m: str) -> str:
+        return _max(k, m) if m in MAXIMA or m == "complete" else _sum(k, m)
+
+    return {name: _metric_sql(name, measure) for name in METRIC_NAMES}
 
 
 METRICS = {**_metrics(0), **{f"previous_{name}": expr for name, expr in _metrics(1).items()}}
@@ -380,8 +396,6 @@ def _sum_column(k: int, measure: str) -> str:
     return f"{'c' if k == 0 else 'p'}_{measure}"
 
 
-
-
 def _grouped_columns(columns, two_periods: bool) -> str:
     """Per park: the measure columns asked for (c_<measure>: period 0, p_<measure>:
     period 1) summed (maxima: MAX) over the sources."""
@@ -401,26 +415,7 @@ def _metric(name: str, alias: str) -> str:
     (the alias "" means the aggregates themselves, in the grouped query); %s
     placeholders stand for the snapshot interval."""
     k, base = (1, name[len("previous_"):]) if name.startswith("previous_") else (0, name)
-
-    def c(m: str) -> str:
-        return f"{alias}.{_sum_column(k, m)}"
-
-    return {
-        "sample_count": f"COALESCE({c('sample_count')}, 0)",
-        "open_sample_count": f"COALESCE({c('open_sample_count')}, 0)",
-        "shame_score": f"shame_score_of({c('shame_sum')}, {c('shame_count')})",
-        "total_downtime_hours": f"downtime_hours_of({c('down_samples')}, %s)",
-        "weighted_downtime_hours": f"downtime_hours_of({c('weighted_down_samples')}, %s)",
-        "uptime_percentage": (f"uptime_percentage_of({c('operating_samples')}, "
-                              f"{c('down_samples')})"),
-        "rides_down": c("max_rides_down"),
-        "avg_wait_minutes": f"avg_wait_of({c('wait_sum')}, {c('wait_count')})",
-        "peak_wait_minutes": c("peak_wait_minutes"),
-        "rides_reporting": (f"rides_reporting_of({c('wait_count')}, "
-                            f"{c('open_sample_count')})"),
-        "days_covered": f"COALESCE({c('days')}, 0)",
-        "is_complete": f"COALESCE({c('complete')}, 0)",
-    }[base]
+    return _metric_sql(base, lambda m: f"{alias}.{_sum_column(k, m)}")
 
 
 _AGGREGATE = re.compile(r"(?:COALESCE\()?(?:SUM|MAX)\(\w+\.(\w+)\)(?:, 0\))?")
