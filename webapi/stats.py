@@ -22,6 +22,8 @@ The metrics are computed once per park, by the stored functions
 ``shame_score_of``, ``uptime_percentage_of``, ``downtime_hours_of``,
 ``avg_wait_of``, ``rides_reporting_of`` and ``trend_percentage_of``, over the
 sums (k = 0: the period asked for, k = 1: the previous period, for trends).
+Rankings write their calls out as the functions' own installed expressions
+(``webapi.formulas``), which the server evaluates ~10x faster than a call.
 
 SQL text is assembled only from the fixed fragments below; every value
 (dates, park filter, interval) is a bound parameter.
@@ -37,6 +39,7 @@ from datetime import date, datetime, timedelta
 
 from webapi.calendar import Calendar
 from webapi.db import Database
+from webapi.formulas import Formulas
 from webapi.periods import Span
 
 MEASURES = ("sample_count", "open_sample_count", "shame_sum", "shame_count", "wait_sum",
@@ -224,6 +227,7 @@ class Watermarks:
     all_parks: int  # every park, active or not
     years: dict[int, YearRows]
     queued: int = 0  # rows in aggregation_queue
+    routines: str = ""  # changes whenever the routines are re-installed (routine_versions)
 
 
 def read_watermarks(db: Database, disney_universal: bool, years=()) -> Watermarks:
@@ -232,7 +236,9 @@ def read_watermarks(db: Database, disney_universal: bool, years=()) -> Watermark
            "(SELECT done_through FROM aggregation_watermarks WHERE level = 'daily') AS d, "
            "(SELECT COUNT(*) FROM parks p WHERE p.is_active = 1 AND " + PARK_FILTER + ") AS n, "
            "(SELECT COUNT(*) FROM parks) AS n_all, "
-           "(SELECT COUNT(*) FROM aggregation_queue) AS q")
+           "(SELECT COUNT(*) FROM aggregation_queue) AS q, "
+           "(SELECT CONCAT(COUNT(*), '/', COALESCE(SUM(version), 0), '/', "
+           "COALESCE(MAX(installed_at), '')) FROM routine_versions) AS rv")
     params: list = [int(disney_universal)]
     for i, year in enumerate(years):
         sql += "".join(
@@ -245,7 +251,7 @@ def read_watermarks(db: Database, disney_universal: bool, years=()) -> Watermark
     daily = row["d"].date() if row["d"] is not None else None
     return Watermarks(row["h"], daily, int(row["n"]), int(row["n_all"]), {
         year: YearRows(int(row[f"y{i}_count"]), row[f"y{i}_oldest"], row[f"y{i}_newest"])
-        for i, year in enumerate(years)}, int(row["q"]))
+        for i, year in enumerate(years)}, int(row["q"]), row["rv"])
 
 
 def read_dirty(db: Database, calendar: Calendar) -> Dirty:
@@ -475,6 +481,7 @@ class PlanCache:
 
     def __init__(self, seconds: float):
         self.seconds = float(seconds)
+        self.formulas = Formulas()
         self._entries: dict[tuple, tuple[float, Watermarks, Dirty]] = {}
         self._lock = threading.Lock()
 
@@ -513,7 +520,8 @@ def ranked_rows(db: Database, calendar: Calendar, *, now: datetime, interval: in
     listed. Without it only listed rows come back.
     """
     years = [span.year for span in (current, previous) if span is not None and span.year]
-    marks, dirty = (plans or PlanCache(0)).get(db, calendar, disney_universal, years)
+    plans = plans or PlanCache(0)
+    marks, dirty = plans.get(db, calendar, disney_universal, years)
     segments: list[tuple[str, list]] = []
     if current is None:
         segments.append((LIVE, [0, now - live_window, now]))
@@ -591,4 +599,6 @@ def ranked_rows(db: Database, calendar: Calendar, *, now: datetime, interval: in
     sql = (f"SELECT g.park_id, p.name AS park_name, p.city, p.state_province, p.country, "
            f"g.listed, {outer_sql}{open_flag}\nFROM (\n{inner}\n) g "
            f"JOIN parks p ON p.park_id = g.park_id\nORDER BY {outer_order}, g.park_id")
+    # The metric function calls are expanded in place (webapi.formulas).
+    sql = plans.formulas.expand(db, sql, marks.routines)
     return db.query(sql, outer_params + inner_params), marks
