@@ -131,6 +131,42 @@ def test_response_cache_keyed_by_normalised_request(loaded, db):
     assert uncached.get("/api/live/status-summary").json != first
 
 
+@pytest.mark.parametrize("cache_seconds, computations", [(30, 1), (0, 6)])
+def test_concurrent_misses_compute_once(loaded, monkeypatch, cache_seconds, computations):
+    """Six requests for one cold entry at once: with the cache on, one computes the
+    ranking and the others wait for its answer; with it off, each computes."""
+    import threading
+    import time
+
+    from webapi.db import Database
+
+    app = make_app(loaded, NOW, CACHE_SECONDS=cache_seconds)
+    app.test_client().get("/api/parks/downtime?period=today")  # warm calendar, settings
+    app.extensions["parkstats"].cache.clear()
+    original, rankings = Database.query, []
+
+    def query(db, sql, params=()):
+        if "ORDER BY g.listed" in sql:
+            rankings.append(sql)
+            time.sleep(0.3)  # a slow statement: the other requests arrive meanwhile
+        return original(db, sql, params)
+
+    monkeypatch.setattr(Database, "query", query)
+    bodies = []
+
+    def get():
+        bodies.append(app.test_client().get("/api/parks/downtime?period=yesterday").json)
+
+    threads = [threading.Thread(target=get) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(rankings) == computations
+    assert len(bodies) == 6 and all(body == bodies[0] for body in bodies)
+    assert bodies[0]["success"] is True
+
+
 def test_a_ranking_is_two_queries(loaded, monkeypatch):
     """Watermarks, then the figures; calendar days and settings come from memory."""
     from webapi.db import Database

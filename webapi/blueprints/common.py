@@ -25,16 +25,21 @@ def respond(key: tuple, compute: Callable[[], dict]):
     if body is not None:
         svc.metrics.cache_hits.inc()
         return _json(body, svc.cache.seconds)
-    try:
+
+    def compute_and_store() -> dict:
         body = compute()
+        if body.get("success"):
+            svc.cache.store(key, body)
+        return body
+
+    try:
+        body = svc.cache.single_flight(key, compute_and_store)
     except DatabaseUnavailable:
         last = svc.cache.last_good(key)
         if last is None:
             raise ApiError(UNAVAILABLE, 503) from None
         svc.metrics.stale.inc()
         return _json({**last, "stale": True}, 0)
-    if body.get("success"):
-        svc.cache.store(key, body)
     return _json(body, svc.cache.seconds)
 
 
