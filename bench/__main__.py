@@ -54,8 +54,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--held-window", type=float, default=10,
                    help="seconds over which the held connections make their second request; "
                         "ramp + hold + window stays under gunicorn's keepalive (30 s)")
-    p.add_argument("--retention-drops", type=int, default=3,
-                   help="days dropped per table size (each an apply_retention() call)")
+    p.add_argument("--retention-drops", type=int, default=7,
+                   help="days dropped per table size (each an apply_retention() call; "
+                        "the sizes take turns)")
     p.add_argument("--periods", default=",".join(rankings.PERIODS),
                    help="comma-separated periods to measure (default all)")
     p.add_argument("--skip-jobs", action="store_true",
@@ -155,17 +156,15 @@ def run(args: argparse.Namespace) -> int:
         say(f"\n(Retention skipped: {args.days} days are too few for two table sizes.)")
     elif not args.skip_retention:
         say("\n== Retention: one day dropped, two table sizes ==")
-        results["retention"] = {}
-        for size, days in (("small", small_days), ("large", args.days)):
-            try:
-                copy = jobs.ensure_retention_copy(
-                    url, f"{url.database}_retention_{size}", days, meta,
-                    min_days=args.retention_drops + 2, say=say)
-                results["retention"][size] = jobs.retention(copy, drops=args.retention_drops,
-                                                            say=say)
-            except Exception as exc:  # noqa: BLE001 (reported, the run goes on)
-                say(f"  retention ({size}) failed: {exc}")
-                results["retention"][size] = {"error": f"{type(exc).__name__}: {exc}"}
+        try:
+            copies = {size: jobs.ensure_retention_copy(
+                url, f"{url.database}_retention_{size}", days, meta,
+                min_days=args.retention_drops + 2, say=say)
+                for size, days in (("small", small_days), ("large", args.days))}
+            results["retention"] = jobs.retention(copies, drops=args.retention_drops, say=say)
+        except Exception as exc:  # noqa: BLE001 (reported, the run goes on)
+            say(f"  retention failed: {exc}")
+            results["retention"] = {"error": f"{type(exc).__name__}: {exc}"}
 
     results["targets"] = report.targets(results)
     results["meta"]["seconds"] = round(time.monotonic() - began, 1)

@@ -16,7 +16,7 @@ the same work whatever day it runs.
 * ``aggregate_day`` of a complete day and ``aggregate_year`` of the current
   (partial) year, repeated (absolute upserts: each call redoes the same work).
 * retention: two scratch databases copied from the bench database, a small
-  and a large ``park_snapshots``; in each, ``apply_retention()`` with the
+  and a large ``park_snapshots``; in each in turn, ``apply_retention()`` with the
   clock set so that exactly the oldest day of raw data is past the retention
   horizon.  Each run drops the next oldest day; the copies are rebuilt when
   they run short.
@@ -269,48 +269,72 @@ def ensure_retention_copy(source: DatabaseUrl, name: str, days: int, source_meta
     return url
 
 
-def retention(url: DatabaseUrl, *, drops: int, say=print) -> dict:
-    """``drops`` calls of apply_retention(), each with exactly one more day past the horizon."""
-    times, details = [], []
-    with connect(url, read_timeout=3600) as conn, conn.cursor() as cur:
-        if not has_routine(cur, "apply_retention"):
-            return {"error": "apply_retention() is not installed"}
-        keep = int(setting(cur, "raw_retention_days"))
+class _RetentionCopy:
+    """One retention copy: apply_retention() calls, each with exactly one more day past
+    the horizon."""
+
+    def __init__(self, url: DatabaseUrl):
+        self.url = url
+        self.conn = connect(url, read_timeout=3600)
+        self.cur = cur = self.conn.cursor()
+        self.times: list[float] = []
+        self.details: list[dict] = []
+        self.keep = int(setting(cur, "raw_retention_days"))
         cur.execute("SELECT COUNT(*) FROM park_snapshots")
-        size = cur.fetchone()[0]
+        self.size = cur.fetchone()[0]
         # Untimed: empty daily partitions older than the data (made by migrate) go first,
         # so that each timed call drops exactly one day of data.
         first = _day_partitions(cur)[0][0]
-        cur.execute("SET @parkstats_now = %s",
-                    (_partition_end(first) - timedelta(days=1) + timedelta(days=keep, hours=1),))
+        cur.execute("SET @parkstats_now = %s", (_partition_end(first) - timedelta(days=1)
+                                                + timedelta(days=self.keep, hours=1),))
         call(cur, "CALL maintain_snapshot_partitions(NULL)")
         call(cur, "CALL apply_retention()")
-        for _ in range(drops):
-            parts = _day_partitions(cur)
-            oldest, oldest_rows = parts[0]
-            now = _partition_end(oldest) + timedelta(days=keep, hours=1)
-            cur.execute("SET @parkstats_now = %s", (now,))
-            # Partitions ahead of this (moved) clock are added first, untimed: in production
-            # apply_retention() adds one a day; here the clock may jump months.
-            call(cur, "CALL maintain_snapshot_partitions(NULL)")
-            began = time.perf_counter()
-            result = call(cur, "CALL apply_retention()")
-            seconds = time.perf_counter() - began
-            after = _day_partitions(cur)
-            dropped = [p for p, _ in parts if p not in {q for q, _ in after}]
-            times.append(seconds)
-            details.append({"now": str(now), "seconds": round(seconds, 4), "partition": oldest,
-                            "partition_rows": oldest_rows, "dropped": dropped,
-                            "summary": _plain(result)})
+
+    def drop_one(self) -> None:
+        cur = self.cur
+        parts = _day_partitions(cur)
+        oldest, oldest_rows = parts[0]
+        now = _partition_end(oldest) + timedelta(days=self.keep, hours=1)
+        cur.execute("SET @parkstats_now = %s", (now,))
+        # Partitions ahead of this (moved) clock are added first, untimed: in production
+        # apply_retention() adds one a day; here the clock may jump months.
+        call(cur, "CALL maintain_snapshot_partitions(NULL)")
+        began = time.perf_counter()
+        result = call(cur, "CALL apply_retention()")
+        seconds = time.perf_counter() - began
+        after = {q for q, _ in _day_partitions(cur)}
+        self.times.append(seconds)
+        self.details.append({"now": str(now), "seconds": round(seconds, 4), "partition": oldest,
+                             "partition_rows": oldest_rows,
+                             "dropped": [p for p, _ in parts if p not in after],
+                             "summary": _plain(result)})
+
+    def finish(self) -> dict:
+        cur = self.cur
         cur.execute("SET @parkstats_now = NULL")
         cur.execute("SELECT COUNT(*) FROM park_snapshots")
         size_after = cur.fetchone()[0]
         left = len(_day_partitions(cur))
-    write_meta(url, {"days_left": left})
-    out = {"database": url.database, "table_rows_before": size, "table_rows_after": size_after,
-           **summary(times), "one_partition_per_call": all(len(d["dropped"]) == 1
-                                                           for d in details),
-           "calls": details}
-    say(f"  retention on {size:,} rows: median {out['median_ms']} ms per day dropped "
-        f"({[d['dropped'] for d in details]})")
+        self.conn.close()
+        write_meta(self.url, {"days_left": left})
+        return {"database": self.url.database, "table_rows_before": self.size,
+                "table_rows_after": size_after, **summary(self.times),
+                "one_partition_per_call": all(len(d["dropped"]) == 1 for d in self.details),
+                "calls": self.details}
+
+
+def retention(urls: dict[str, DatabaseUrl], *, drops: int, say=print) -> dict:
+    """{size: result}: ``drops`` apply_retention() calls per copy, one day each, the
+    copies taking turns (and turns about going first), so that the machine's noise
+    falls on both sizes alike."""
+    copies = {size: _RetentionCopy(url) for size, url in urls.items()}
+    order = list(copies)
+    for i in range(drops):
+        for size in (order if i % 2 == 0 else order[::-1]):
+            copies[size].drop_one()
+    out = {}
+    for size, copy in copies.items():
+        out[size] = result = copy.finish()
+        say(f"  retention on {copy.size:,} rows: median {result['median_ms']} ms per day "
+            f"dropped ({[d['dropped'] for d in result['calls']]})")
     return out

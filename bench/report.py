@@ -148,6 +148,8 @@ def table(results: dict) -> str:
                 lines.append(f"  {key}({what}): median {_ms(s)} ms, p95 {_ms(s, 'p95_ms')} ms "
                              f"(n={s['n']})")
     ret = results.get("retention", {})
+    if "error" in ret:
+        lines.append(f"  apply_retention(): {ret['error']}")
     for size in ("small", "large"):
         r = ret.get(size)
         if r and "median_ms" in r:
