@@ -9,18 +9,45 @@ from yoyo import get_backend, read_migrations
 from parkstats import MIGRATIONS_DIR, SQL_DIR, routines
 from parkstats.db import DatabaseUrl, connect, create_database
 
+# Routines that keep running_daily_park_stats as snapshots come in.
+RUNNING_SUM_ROUTINES = frozenset({
+    "park_snapshots_after_insert", "park_snapshots_after_update", "park_snapshots_after_delete",
+    "running_daily_add", "running_daily_refresh",
+})
+
+# The recent local days the daily watermark has not passed: yesterday (UTC
+# clock), today and tomorrow (a snapshot may be up to a minute ahead).
+RECENT_RUNNING_DAYS = """
+SELECT GREATEST(COALESCE((SELECT DATE(done_through) FROM aggregation_watermarks
+                           WHERE level = 'daily'), '1000-01-01'),
+                (SELECT local_date FROM calendar_days
+                  WHERE utc_start <= UTC_TIMESTAMP() - INTERVAL 1 DAY
+                  ORDER BY utc_start DESC LIMIT 1)),
+       (SELECT local_date FROM calendar_days
+         WHERE utc_start <= UTC_TIMESTAMP() + INTERVAL 1 DAY
+         ORDER BY utc_start DESC LIMIT 1)
+"""
+
 
 def migrate(url: DatabaseUrl, say: Callable[[str], None] = print) -> None:
     """Bring the database at ``url`` up to date; safe to run again."""
     create_database(url)
     apply_schema(url, say)
     with connect(url) as conn:
-        routines.install(conn, SQL_DIR, say)
+        changed = routines.install(conn, SQL_DIR, say)
         with conn.cursor() as cur:
             # Daily raw partitions ahead of today (retention keeps this going).
             cur.execute("CALL maintain_snapshot_partitions(NULL)")
             while cur.nextset():
                 pass
+            if RUNNING_SUM_ROUTINES.intersection(changed):
+                # A collector may have written snapshots between a migration and
+                # the new triggers (e.g. after 0005 filled the running sums):
+                # recompute the recent days' running sums once they are in place.
+                cur.execute(RECENT_RUNNING_DAYS)
+                first, last = cur.fetchone()
+                if first is not None and last is not None and first <= last:
+                    cur.execute("CALL running_daily_refresh(NULL, %s, %s)", (first, last))
 
 
 def apply_schema(url: DatabaseUrl, say: Callable[[str], None] = print) -> None:
