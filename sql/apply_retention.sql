@@ -18,7 +18,10 @@ The daily clean-up (ev_apply_retention runs it once a day):
 3. hourly_park_stats: deletes, in batches of 10,000 rows, whole local days
    older than hourly_retention_days whose daily rows are done; moves the
    hourly_purged watermark. daily_park_stats and yearly_park_stats are kept forever;
-4. aggregation_job_log rows older than job_log_retention_days.
+4. running_daily_park_stats: rows of local days more than 7 days before the
+   daily watermark (those days are read from daily_park_stats; the margin
+   covers readers holding a slightly old copy of the watermark);
+5. aggregation_job_log rows older than job_log_retention_days.
 Holds the aggregation lock (waits up to 60 s); does nothing on a read-only
 server. Logged as job_type retention. Returns the partition summary of
 maintain_snapshot_partitions, then its own one-row summary.
@@ -56,6 +59,7 @@ proc: BEGIN
     DECLARE v_oldest_dropped DATETIME DEFAULT NULL;
     DECLARE v_batch BIGINT;
     DECLARE v_hourly_deleted BIGINT DEFAULT 0;
+    DECLARE v_running_deleted BIGINT DEFAULT 0;
     DECLARE v_log_deleted BIGINT DEFAULT 0;
     DECLARE v_operating_deleted BIGINT DEFAULT 0;
     DECLARE v_operating_cutoff DATE DEFAULT NULL;
@@ -86,6 +90,7 @@ proc: BEGIN
                            ': ', COALESCE(v_message, '')), 1024) AS summary,
                v_dropped AS partitions_dropped,
                v_hourly_deleted AS hourly_rows_deleted,
+               v_running_deleted AS running_rows_deleted,
                v_log_deleted AS job_log_rows_deleted,
                ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1)
                    AS duration_ms;
@@ -98,7 +103,8 @@ proc: BEGIN
     IF @@GLOBAL.read_only = 1 OR @@innodb_read_only = 1 THEN
         SELECT 'Read-only server (a replica?): apply_retention() did nothing; the primary''s retention replicates'
                    AS summary,
-               0 AS partitions_dropped, 0 AS hourly_rows_deleted, 0 AS job_log_rows_deleted,
+               0 AS partitions_dropped, 0 AS hourly_rows_deleted, 0 AS running_rows_deleted,
+               0 AS job_log_rows_deleted,
                0 AS duration_ms;
         LEAVE proc;
     END IF;
@@ -110,7 +116,8 @@ proc: BEGIN
              aggregation_clock(v_now, v_real_start), 0,
              'The aggregation lock stayed busy for 60 s; retention runs again tomorrow');
         SELECT 'Skipped: the aggregation lock is busy' AS summary,
-               0 AS partitions_dropped, 0 AS hourly_rows_deleted, 0 AS job_log_rows_deleted,
+               0 AS partitions_dropped, 0 AS hourly_rows_deleted, 0 AS running_rows_deleted,
+               0 AS job_log_rows_deleted,
                ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1)
                    AS duration_ms;
         LEAVE proc;
@@ -265,7 +272,19 @@ proc: BEGIN
            AND (done_through IS NULL OR done_through < v_hourly_cutoff);
     END IF;
 
-    -- 4. The job log.
+    -- 4. Running sums of days long aggregated (7 days of margin below the daily
+    --    watermark: a reader may hold a slightly old copy of it).
+    SET v_batch = 1;
+    WHILE v_batch > 0 AND v_daily_done IS NOT NULL DO
+        DELETE FROM running_daily_park_stats
+         WHERE stat_date < DATE(v_daily_done) - INTERVAL 7 DAY
+         ORDER BY stat_date
+         LIMIT 10000;
+        SET v_batch = ROW_COUNT();
+        SET v_running_deleted = v_running_deleted + v_batch;
+    END WHILE;
+
+    -- 5. The job log.
     SET v_batch = 1;
     WHILE v_batch > 0 DO
         DELETE FROM aggregation_job_log
@@ -281,14 +300,15 @@ proc: BEGIN
         'Retention: dropped ', v_dropped, ' raw partition(s)',
         IF(v_new_raw_purged IS NULL, '', CONCAT(' (raw data now starts ', v_new_raw_purged, ')')),
         IF(v_kept IS NULL, '', CONCAT('; ', v_kept)),
-        '; deleted ', v_hourly_deleted, ' hourly row(s), ', v_operating_deleted,
+        '; deleted ', v_hourly_deleted, ' hourly row(s), ', v_running_deleted,
+        ' running daily row(s), ', v_operating_deleted,
         ' ride_operating_days row(s), ', v_log_deleted, ' job log row(s) in ',
         ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1), ' ms');
     UPDATE aggregation_job_log
        SET status = 'success',
            period_end = v_new_raw_purged,
            finished_at = aggregation_clock(v_now, v_real_start),
-           rows_affected = v_hourly_deleted + v_log_deleted + v_operating_deleted,
+           rows_affected = v_hourly_deleted + v_running_deleted + v_log_deleted + v_operating_deleted,
            error_message = LEFT(v_summary, 1024)
      WHERE job_id = v_job_id;
     DO RELEASE_LOCK(v_lock_name);
@@ -296,6 +316,7 @@ proc: BEGIN
     SELECT v_summary AS summary,
            v_dropped AS partitions_dropped,
            v_hourly_deleted AS hourly_rows_deleted,
+           v_running_deleted AS running_rows_deleted,
            v_log_deleted AS job_log_rows_deleted,
            ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1) AS duration_ms;
 END

@@ -15,8 +15,13 @@ recomputed, nor days whose hourly rows were purged: they are reported as
 skipped. Only complete hours (aggregation_grace_minutes after their end) are
 done. Where the range continues the hourly watermark (or starts it on a
 database where nothing was aggregated), the watermarks move past it, so the
-scheduled cycle does not redo it. Bulk loaders insert with
-@parkstats_bulk_load = 1 and then call this. Holds the aggregation lock
+scheduled cycle does not redo it. Last, the running sums
+(running_daily_park_stats) of the local days of the range that the daily
+watermark has not passed (as it stands after the backfill; normally just the
+current day) are recomputed from raw with running_daily_refresh(). Bulk
+loaders insert with @parkstats_bulk_load = 1 (the triggers then neither queue
+hours nor keep the running sums) and then call this for the range they
+loaded. Holds the aggregation lock
 (waits up to 60 s for a running cycle). Returns a one-row summary.
 
 Parameters
@@ -50,6 +55,9 @@ proc: BEGIN
     DECLARE v_day DATE;
     DECLARE v_day_end DATE;
     DECLARE v_day_of_done DATE DEFAULT NULL;
+    DECLARE v_running_from DATE DEFAULT NULL;
+    DECLARE v_running_to DATE DEFAULT NULL;
+    DECLARE v_running_days INT DEFAULT 0;
     DECLARE v_year SMALLINT;
     DECLARE v_ok TINYINT;
     DECLARE v_rows BIGINT;
@@ -274,10 +282,32 @@ proc: BEGIN
         END IF;
     END IF;
 
+    -- 4. The running sums of the range's days the daily watermark has not passed
+    --    (the bulk load skipped the triggers that keep them): one recomputation.
+    SET v_running_from = (SELECT local_date
+                            FROM calendar_days
+                           WHERE utc_start <= p_from_utc
+                           ORDER BY utc_start DESC
+                           LIMIT 1);
+    SET v_running_to = (SELECT local_date
+                          FROM calendar_days
+                         WHERE utc_start < p_to_utc
+                         ORDER BY utc_start DESC
+                         LIMIT 1);
+    SET v_running_from = GREATEST(COALESCE(v_running_from, '1000-01-01'),
+                                  COALESCE((SELECT DATE(done_through)
+                                              FROM aggregation_watermarks
+                                             WHERE level = 'daily'), '1000-01-01'));
+    IF v_running_from <= v_running_to THEN
+        CALL running_daily_refresh(NULL, v_running_from, v_running_to);
+        SET v_running_days = DATEDIFF(v_running_to, v_running_from) + 1;
+    END IF;
+
     SET v_summary = CONCAT(
         'Backfilled ', DATE_FORMAT(v_from, '%Y-%m-%d %H:00'), ' .. ', DATE_FORMAT(v_to, '%Y-%m-%d %H:00'),
         ': ', v_hours, ' hour(s) (', v_hour_rows, ' rows), ', v_days, ' day(s), ', v_years, ' year(s) in ',
         v_batches, ' batch(es)',
+        IF(v_running_days > 0, CONCAT('; running sums of ', v_running_days, ' day(s) refreshed'), ''),
         IF(v_skipped_hours > 0, CONCAT('; ', v_skipped_hours, ' hour(s) skipped (raw data purged)'), ''),
         IF(v_skipped_days > 0, CONCAT('; ', v_skipped_days, ' day(s) skipped (hourly rows purged)'), ''),
         IF(v_failures > 0, CONCAT('; ', v_failures, ' FAILED batch(es), see aggregation_job_log, run it again'), ''),

@@ -15,10 +15,13 @@ formulas it verifies. Checked:
   daily:  every aggregated local day in the range (before the daily
           watermark, hourly rows not purged) from its recomputed hours;
   weekly: the Sunday-Saturday weeks of those days from their days;
-  yearly: every year overlapping the range from its recomputed days.
+  yearly: every year overlapping the range from its recomputed days;
+  running: the running_daily_park_stats rows of the local days in the range
+          that the daily watermark has not passed, from the raw snapshots
+          (running_daily_refresh); a row without snapshots is extra.
 Holds the aggregation lock meanwhile (a cycle that starts then is skipped).
 Returns two result sets: the differences (level, period_start, park_id,
-problem = missing / differs, the columns that differ, expected and stored
+problem = missing / differs / extra, the columns that differ, expected and stored
 sample_count), then a one-row summary. Logged as job_type verify
 (rows_affected = differences). Fix differences with backfill_aggregates().
 
@@ -47,6 +50,9 @@ BEGIN
     DECLARE v_day_to DATE;
     DECLARE v_week_from DATE;
     DECLARE v_week_to DATE;
+    DECLARE v_running_from DATE DEFAULT NULL;
+    DECLARE v_running_to DATE DEFAULT NULL;
+    DECLARE v_running BIGINT DEFAULT 0;
     DECLARE v_hours BIGINT DEFAULT 0;
     DECLARE v_days BIGINT DEFAULT 0;
     DECLARE v_weeks BIGINT DEFAULT 0;
@@ -81,6 +87,26 @@ BEGIN
     SET v_from = TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, '2000-01-01', p_from_utc), '2000-01-01');
     SET v_to = TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, '2000-01-01', TIMESTAMPADD(SECOND, 3599, p_to_utc)),
                             '2000-01-01');
+    -- Running sums: the range's local days from the daily watermark on (and
+    -- whose raw snapshots are all there).
+    SET v_running_from = (SELECT local_date
+                            FROM calendar_days
+                           WHERE utc_start <= v_from
+                           ORDER BY utc_start DESC
+                           LIMIT 1);
+    SET v_running_from = GREATEST(COALESCE(v_running_from, '1000-01-01'),
+                                  COALESCE(DATE(v_daily_done), '1000-01-01'),
+                                  COALESCE((SELECT local_date
+                                              FROM calendar_days
+                                             WHERE utc_start >= v_raw_purged
+                                             ORDER BY utc_start
+                                             LIMIT 1), '1000-01-01'));
+    SET v_running_to = (SELECT local_date
+                          FROM calendar_days
+                         WHERE utc_start < v_to
+                         ORDER BY utc_start DESC
+                         LIMIT 1);
+
     -- Only what was aggregated: from the oldest hourly row (and raw_purged) on.
     SET v_from = GREATEST(v_from, COALESCE(v_raw_purged, v_from),
                           COALESCE((SELECT MIN(hour_start_utc) FROM hourly_park_stats), v_to));
@@ -111,6 +137,7 @@ BEGIN
     DROP TEMPORARY TABLE IF EXISTS verify_daily_stored;
     DROP TEMPORARY TABLE IF EXISTS verify_yearly_stored;
     DROP TEMPORARY TABLE IF EXISTS verify_weekly_stored;
+    DROP TEMPORARY TABLE IF EXISTS verify_running_stored;
     CREATE TEMPORARY TABLE verify_hourly_stored ENGINE = InnoDB AS
     SELECT *
       FROM hourly_park_stats
@@ -153,6 +180,21 @@ BEGIN
         CALL aggregate_weeks_range(v_week_from, v_week_to, v_now, v_weeks);
     END IF;
     CALL aggregate_years_range(YEAR(v_first_day), YEAR(v_to) + 1, v_now, v_years);
+    -- The running rows move with every new snapshot: copied right before their
+    -- recomputation (a snapshot recorded in between shows up as a difference).
+    CREATE TEMPORARY TABLE verify_running_stored ENGINE = InnoDB AS
+    SELECT *
+      FROM running_daily_park_stats
+     WHERE stat_date >= v_running_from
+       AND stat_date <= v_running_to;
+    IF v_running_from <= v_running_to THEN
+        CALL running_daily_refresh(NULL, v_running_from, v_running_to);
+        SELECT COUNT(*)
+          INTO v_running
+          FROM running_daily_park_stats
+         WHERE stat_date >= v_running_from
+           AND stat_date <= v_running_to;
+    END IF;
 
     INSERT INTO verify_differences
         (level, period_start, park_id, problem, columns_differing, expected_sample_count,
@@ -320,6 +362,63 @@ BEGIN
                 AND a.weighted_down_samples <=> e.weighted_down_samples
                 AND a.operating_samples <=> e.operating_samples
                 AND a.max_rides_down <=> e.max_rides_down);
+
+    INSERT INTO verify_differences
+        (level, period_start, park_id, problem, columns_differing, expected_sample_count,
+         actual_sample_count)
+    SELECT 'running',
+           e.stat_date,
+           e.park_id,
+           IF(a.park_id IS NULL, 'missing', 'differs'),
+           IF(a.park_id IS NULL, NULL,
+              CONCAT_WS(', ',
+                        IF(e.sample_count <=> a.sample_count, NULL, 'sample_count'),
+                        IF(e.open_sample_count <=> a.open_sample_count, NULL, 'open_sample_count'),
+                        IF(e.shame_sum <=> a.shame_sum, NULL, 'shame_sum'),
+                        IF(e.shame_count <=> a.shame_count, NULL, 'shame_count'),
+                        IF(e.wait_sum <=> a.wait_sum, NULL, 'wait_sum'),
+                        IF(e.wait_count <=> a.wait_count, NULL, 'wait_count'),
+                        IF(e.peak_wait_minutes <=> a.peak_wait_minutes, NULL, 'peak_wait_minutes'),
+                        IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),
+                        IF(e.weighted_down_samples <=> a.weighted_down_samples, NULL, 'weighted_down_samples'),
+                        IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
+                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))),
+           e.sample_count,
+           a.sample_count
+      FROM running_daily_park_stats AS e
+      LEFT JOIN verify_running_stored AS a
+        ON a.stat_date = e.stat_date
+       AND a.park_id = e.park_id
+     WHERE e.stat_date >= v_running_from
+       AND e.stat_date <= v_running_to
+       AND NOT (a.sample_count <=> e.sample_count
+                AND a.open_sample_count <=> e.open_sample_count
+                AND a.shame_sum <=> e.shame_sum
+                AND a.shame_count <=> e.shame_count
+                AND a.wait_sum <=> e.wait_sum
+                AND a.wait_count <=> e.wait_count
+                AND a.peak_wait_minutes <=> e.peak_wait_minutes
+                AND a.down_samples <=> e.down_samples
+                AND a.weighted_down_samples <=> e.weighted_down_samples
+                AND a.operating_samples <=> e.operating_samples
+                AND a.max_rides_down <=> e.max_rides_down);
+
+    -- Stored running rows of parks without any snapshot that day.
+    INSERT INTO verify_differences
+        (level, period_start, park_id, problem, columns_differing, expected_sample_count,
+         actual_sample_count)
+    SELECT 'running',
+           a.stat_date,
+           a.park_id,
+           'extra',
+           NULL,
+           NULL,
+           a.sample_count
+      FROM verify_running_stored AS a
+      LEFT JOIN running_daily_park_stats AS e
+        ON e.stat_date = a.stat_date
+       AND e.park_id = a.park_id
+     WHERE e.park_id IS NULL;
     ROLLBACK;
     DO RELEASE_LOCK(v_lock_name);
 
@@ -327,11 +426,13 @@ BEGIN
     DROP TEMPORARY TABLE verify_daily_stored;
     DROP TEMPORARY TABLE verify_yearly_stored;
     DROP TEMPORARY TABLE verify_weekly_stored;
+    DROP TEMPORARY TABLE verify_running_stored;
 
     SELECT COUNT(*) INTO v_differences FROM verify_differences;
     SET v_summary = CONCAT('Verified ', DATE_FORMAT(v_from, '%Y-%m-%d %H:00'), ' .. ',
                            DATE_FORMAT(v_to, '%Y-%m-%d %H:00'), ': ', v_hours, ' hourly, ', v_days,
-                           ' day(s), ', v_weeks, ' weekly and ', v_years, ' yearly row(s) checked; ',
+                           ' day(s), ', v_weeks, ' weekly, ', v_years, ' yearly and ', v_running,
+                           ' running daily row(s) checked; ',
                            IF(v_differences = 0, 'no difference',
                               CONCAT(v_differences, ' DIFFERENCE(S) (fix with backfill_aggregates)')),
                            ' in ', ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1),
@@ -349,7 +450,7 @@ BEGIN
     SELECT level, period_start, park_id, problem, columns_differing, expected_sample_count,
            actual_sample_count
       FROM verify_differences
-     ORDER BY FIELD(level, 'hourly', 'daily', 'weekly', 'yearly'), period_start, park_id;
+     ORDER BY FIELD(level, 'hourly', 'daily', 'weekly', 'yearly', 'running'), period_start, park_id;
     DROP TEMPORARY TABLE verify_differences;
 
     SELECT v_summary AS summary,
@@ -357,6 +458,7 @@ BEGIN
            v_days AS days_checked,
            v_weeks AS weekly_checked,
            v_years AS yearly_checked,
+           v_running AS running_checked,
            v_differences AS differences,
            ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1) AS duration_ms;
 END
