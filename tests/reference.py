@@ -139,6 +139,17 @@ def weekly(daily_rows: dict) -> dict:
     return rows
 
 
+def running_daily(snapshots) -> dict:
+    """{(stat_date, park_id): measures}: every snapshot summed straight into its
+    local day (running_daily_park_stats): a row only for a park with snapshots
+    that day, whatever the hours."""
+    rows: dict = {}
+    for snap in snapshots:
+        key = (local_date(snap["recorded_at"]), snap["park_id"])
+        _add_snapshot(rows.setdefault(key, _empty()), snap)
+    return rows
+
+
 def complete_days(start: datetime, end: datetime) -> list[date]:
     """Local dates whose whole [midnight, next midnight) lies in [start, end)."""
     days = []
