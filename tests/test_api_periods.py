@@ -190,3 +190,60 @@ def test_last_week_is_the_same_from_weekly_daily_or_raw_rows(db, db_url):
     db.cursor().execute("INSERT INTO aggregation_queue (level, period_start, queued_at, failures, "
                         "next_attempt_at) VALUES ('daily', '2026-03-11', %s, 0, %s)", (now, now))
     assert answer() == expected, "daily rows of a week with a queued day"
+
+
+def _ranking_statements(client, monkeypatch, url):
+    """The statements one request runs (after a warm-up request)."""
+    from webapi.db import Database
+
+    client.get(url)
+    original, issued = Database.query, []
+
+    def recording(self, sql, params=()):
+        issued.append(sql)
+        return original(self, sql, params)
+
+    monkeypatch.setattr(Database, "query", recording)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        monkeypatch.setattr(Database, "query", original)
+    return issued
+
+
+def test_today_is_read_from_one_running_row_per_park(db, db_url, monkeypatch):
+    insert_parks(db, PARKS[:4])
+    snaps = _snapshots()
+    insert_snapshots(db, snaps)
+    aggregate(db, NOW)
+    client = make_app(db_url, NOW, PLAN_SECONDS=0).test_client()
+    statements = _ranking_statements(client, monkeypatch, "/api/parks/downtime?period=today")
+    ranking = statements[-1]
+    assert "running_daily_park_stats" in ranking
+    assert "hourly_park_stats" not in ranking and "park_snapshot_measures" not in ranking
+    assert _answer(client, "today") == _expected(snaps, "today")
+    # The running rows are what is read: a wrong one shows.
+    db.cursor().execute("UPDATE running_daily_park_stats SET shame_sum = shame_sum + 1000 "
+                        "WHERE stat_date = '2026-03-10'")
+    assert _answer(client, "today") != _expected(snaps, "today")
+
+
+def test_snapshots_after_now_are_not_counted_today(db, db_url, monkeypatch):
+    """A snapshot newer than the API's clock (a pinned clock, a collector ahead) is in
+    today's running row: today is then read from hours and raw snapshots up to now."""
+    insert_parks(db, PARKS[:4])
+    snaps = _snapshots()
+    ahead = [snapshot(random.Random(3), park, NOW + timedelta(minutes=m))
+             for park in (1, 3) for m in (4, 9)]
+    insert_snapshots(db, snaps + ahead)
+    aggregate(db, NOW)
+    client = make_app(db_url, NOW, PLAN_SECONDS=0).test_client()
+    ranking = _ranking_statements(client, monkeypatch, "/api/parks/downtime?period=today")[-1]
+    assert "park_snapshot_measures" in ranking
+    assert _answer(client, "today") == _expected(snaps, "today")
+    # Once the clock has passed them, they count, from the running rows.
+    later = NOW + timedelta(minutes=10)
+    client = make_app(db_url, later, PLAN_SECONDS=0).test_client()
+    ranking = _ranking_statements(client, monkeypatch, "/api/parks/downtime?period=today")[-1]
+    assert "park_snapshot_measures" not in ranking
+    assert _answer(client, "today") == _expected(snaps + ahead, "today", later)

@@ -9,14 +9,20 @@ A span [start, end) is answered from (per park, summed):
   queued;
 * ``daily_park_stats`` for the other whole local days before the daily
   watermark (minus the days a yearly or weekly row already holds);
-* ``hourly_park_stats`` for the hours after those days and before the
-  hourly watermark;
-* raw ``park_snapshots`` for the rest, up to now.
+* ``running_daily_park_stats`` for the days from the daily watermark on
+  (today, and yesterday until its daily row is written): one row per park and
+  day, which the park_snapshots triggers keep equal to the sums of all the
+  day's snapshots, so today costs one row per park however late it is;
+* ``hourly_park_stats`` and raw ``park_snapshots`` only where those cannot be
+  used: the dirty days below, and today when a snapshot newer than now exists
+  (a pinned clock, a collector's clock ahead): its hours before the hourly
+  watermark, then raw snapshots up to now.
 
 The sources are disjoint in time, so the sums and counts of a span are
 exactly those of its snapshots. Buckets waiting in ``aggregation_queue``
 (late data, failures) are read one level finer (a dirty hour from raw, its
-day from hours, its year from days) until a cycle has redone them.
+day from hours, its year from days) until a cycle has redone them; running
+rows are never stale (the triggers keep them in the writing transaction).
 
 The metrics are computed once per park, by the stored functions
 ``shame_score_of``, ``uptime_percentage_of``, ``downtime_hours_of``,
@@ -92,6 +98,10 @@ YEARLY_FLAG = ("SELECT %s, park_id, " + ", ".join(["0"] * 6) + ", NULL, 0, 0, 0,
                "is_complete FROM yearly_park_stats WHERE year = %s")
 HOURLY = (f"SELECT %s, h.park_id, {_summed('h')}, 0, 0 FROM hourly_park_stats h "
           "WHERE {where} GROUP BY h.park_id")
+# The days from the daily watermark on: running sums kept by the park_snapshots
+# triggers (every snapshot of the day, up to the newest).
+RUNNING = (f"SELECT %s, r.park_id, {_summed('r')}, 0, 0 FROM running_daily_park_stats r "
+           "WHERE r.stat_date >= %s AND r.stat_date < %s GROUP BY r.park_id")
 RAW = (f"SELECT %s, s.park_id, {RAW_MEASURES} FROM park_snapshot_measures s "
        "WHERE {where} GROUP BY s.park_id")
 
@@ -228,6 +238,7 @@ class Watermarks:
     years: dict[int, YearRows]
     queued: int = 0  # rows in aggregation_queue
     routines: str = ""  # changes whenever the routines are re-installed (routine_versions)
+    newest_snapshot: datetime | None = None  # the newest recorded_at of park_snapshots
 
 
 def read_watermarks(db: Database, disney_universal: bool, years=()) -> Watermarks:
@@ -238,7 +249,8 @@ def read_watermarks(db: Database, disney_universal: bool, years=()) -> Watermark
            "(SELECT COUNT(*) FROM parks) AS n_all, "
            "(SELECT COUNT(*) FROM aggregation_queue) AS q, "
            "(SELECT CONCAT(COUNT(*), '/', COALESCE(SUM(version), 0), '/', "
-           "COALESCE(MAX(installed_at), '')) FROM routine_versions) AS rv")
+           "COALESCE(MAX(installed_at), '')) FROM routine_versions) AS rv, "
+           "(SELECT MAX(recorded_at) FROM park_snapshots) AS newest")
     params: list = [int(disney_universal)]
     for i, year in enumerate(years):
         sql += "".join(
@@ -251,7 +263,7 @@ def read_watermarks(db: Database, disney_universal: bool, years=()) -> Watermark
     daily = row["d"].date() if row["d"] is not None else None
     return Watermarks(row["h"], daily, int(row["n"]), int(row["n_all"]), {
         year: YearRows(int(row[f"y{i}_count"]), row[f"y{i}_oldest"], row[f"y{i}_newest"])
-        for i, year in enumerate(years)}, int(row["q"]), row["rv"])
+        for i, year in enumerate(years)}, int(row["q"]), row["rv"], row["newest"])
 
 
 def read_dirty(db: Database, calendar: Calendar) -> Dirty:
@@ -310,8 +322,12 @@ def _segments(k: int, span: Span, marks: Watermarks, calendar: Calendar, now: da
               use_yearly: bool, dirty: Dirty) -> list[tuple[str, list]]:
     """The disjoint sources of one span, as (SQL, params).
 
-    Rows of queued (dirty or failed) buckets are stale: a dirty year is read from
-    its days, a dirty day from its hours, a dirty hour from its raw snapshots.
+    Days before the daily watermark come from the aggregates; rows of queued
+    (dirty or failed) buckets are stale: a dirty year is read from its days, a
+    dirty day from its hours, a dirty hour from its raw snapshots. Days from
+    the watermark on come from their running rows, which hold every snapshot of
+    the day; for the day that ``now`` cuts (today), only when no snapshot is
+    newer than now, else from hours and raw snapshots up to now.
     """
     end = min(span.utc_end, now + timedelta(seconds=1))  # snapshots up to now included
     if end <= span.utc_start:
@@ -323,9 +339,9 @@ def _segments(k: int, span: Span, marks: Watermarks, calendar: Calendar, now: da
     hour_ranges: list[tuple[datetime, datetime]] = []
     if span.year is not None:
         out.append((YEARLY_FLAG, [k, span.year]))
+    bad_days = sorted(d for d in dirty.days if span.first_date <= d < day_end)
     if day_end > span.first_date:
         rows = marks.years.get(span.year) if span.year is not None else None
-        bad_days = sorted(d for d in dirty.days if span.first_date <= d < day_end)
         if use_yearly and rows is not None and rows.count and span.year not in dirty.years:
             out.append((YEARLY, [k, span.year, day_end]))
             out.append((DAILY_AFTER_YEARLY, [k, span.year, day_end, rows.oldest_last, day_end]))
@@ -334,12 +350,20 @@ def _segments(k: int, span: Span, marks: Watermarks, calendar: Calendar, now: da
                             [k, span.first_date, day_end, span.year, day_end]))
         else:
             out += _days_segments(k, span.first_date, day_end, bad_days)
-        known = calendar.days(day_end, *bad_days)
-        hour_ranges += [(known[d].utc_start, known[d].utc_end) for d in bad_days]
-        hour_start = max(span.utc_start, known[day_end].utc_start)
-    else:
-        hour_start = span.utc_start
-    hour_end = min(end, marks.hourly) if marks.hourly is not None else hour_start
+    # The days not aggregated yet: [day_end, running_end) from running rows.
+    cut = end < span.utc_end  # now falls inside the span's last day: today
+    last = today if cut else span.end_date - timedelta(days=1)
+    running_end = last + timedelta(days=1)
+    if cut and marks.newest_snapshot is not None and marks.newest_snapshot >= end:
+        running_end = last  # a snapshot after now: that day from hours and raw
+    running_end = max(running_end, day_end)
+    if running_end > day_end:
+        out.append((RUNNING, [k, day_end, running_end]))
+    known = calendar.days(running_end, *bad_days)
+    hour_ranges += [(known[d].utc_start, known[d].utc_end) for d in bad_days]
+    hour_start = known[running_end].utc_start
+    hour_end = (max(min(end, marks.hourly), hour_start) if marks.hourly is not None
+                else hour_start)
     if hour_end > hour_start:
         hour_ranges.append((hour_start, hour_end))
     bad_hours = sorted(h for h in dirty.hours if any(a <= h < b for a, b in hour_ranges))
