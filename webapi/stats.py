@@ -51,59 +51,71 @@ from webapi.periods import Span
 MEASURES = ("sample_count", "open_sample_count", "shame_sum", "shame_count", "wait_sum",
             "wait_count", "peak_wait_minutes", "down_samples", "weighted_down_samples",
             "operating_samples", "max_rides_down")
-STORED = ", ".join(MEASURES)
-
 MAXIMA = ("peak_wait_minutes", "max_rides_down")
 
-# Raw snapshots summed like aggregate_hours_range does: what one snapshot adds to
-# each measure is defined once, by the view park_snapshot_measures.
-RAW_MEASURES = "COUNT(*), " + ", ".join(
-    f"MAX(s.{m})" if m in MAXIMA else f"COALESCE(SUM(s.{m}), 0)" for m in MEASURES[1:]
-) + ", 0, 0"
+
+def _measures(alias: str, how: str, needed=MEASURES) -> str:
+    """A source's measure columns, named, those not needed NULL. ``how``: "row" reads
+    stored rows as they are (one per park and period, or a few, summed by the outer
+    query), "sum" sums stored rows per park (maxima: MAX), "raw" sums what each
+    snapshot adds like aggregate_hours_range does (what one snapshot adds to each
+    measure is defined once, by the view park_snapshot_measures), "none" is all NULL."""
+    out = []
+    for m in MEASURES:
+        if how == "none" or m not in needed:
+            expr = "NULL"
+        elif how == "row":
+            expr = f"{alias}.{m}"
+        elif m in MAXIMA:
+            expr = f"MAX({alias}.{m})"
+        elif how == "raw":
+            expr = "COUNT(*)" if m == "sample_count" else f"COALESCE(SUM({alias}.{m}), 0)"
+        else:
+            expr = f"SUM({alias}.{m})"
+        out.append(f"{expr} AS {m}")
+    return ", ".join(out)
 
 
-def _summed(alias: str) -> str:
-    """The measures of stored rows summed per park (exact: sums, counts and maxima)."""
-    return ", ".join(f"MAX({alias}.{m})" if m in MAXIMA else f"SUM({alias}.{m})"
-                     for m in MEASURES)
+# The sources of a span. Every one names its columns (k, park_id, the measures,
+# days, complete), so that any of them can come first in the UNION ALL; "<a:how>"
+# stands for the measures of alias a (see _measures), rendered per query.
+_MEASURES_MARK = re.compile(r"<(\w+):(row|sum|raw|none)>")
 
-
-YEARLY = (f"SELECT %s AS k, park_id, {STORED}, days_covered AS days, is_complete AS complete "
-          "FROM yearly_park_stats WHERE year = %s AND first_stat_date IS NOT NULL "
-          "AND last_stat_date < %s")
-DAILY_WHERE = (f"SELECT %s, d.park_id, {_summed('d')}, COUNT(*), 0 FROM daily_park_stats d "
-               "WHERE {where} GROUP BY d.park_id")
+YEARLY = ("SELECT %s AS k, y.park_id, <y:row>, y.days_covered AS days, "
+          "y.is_complete AS complete FROM yearly_park_stats y WHERE y.year = %s "
+          "AND y.first_stat_date IS NOT NULL AND y.last_stat_date < %s")
+DAILY_WHERE = ("SELECT %s AS k, d.park_id, <d:sum>, COUNT(*) AS days, 0 AS complete "
+               "FROM daily_park_stats d WHERE {where} GROUP BY d.park_id")
 DAILY = DAILY_WHERE.format(where="d.stat_date >= %s AND d.stat_date < %s")
 # Whole years: the days after each park's yearly row (the lower bound, the oldest
 # last_stat_date of the year, keeps it a short range) ...
 DAILY_AFTER_YEARLY = (
-    f"SELECT %s, d.park_id, {_summed('d')}, COUNT(*), 0 "
+    "SELECT %s AS k, d.park_id, <d:sum>, COUNT(*) AS days, 0 AS complete "
     "FROM daily_park_stats d JOIN yearly_park_stats y ON y.year = %s "
     "AND y.park_id = d.park_id AND y.first_stat_date IS NOT NULL AND y.last_stat_date < %s "
     "AND d.stat_date > y.last_stat_date "
     "WHERE d.stat_date > %s AND d.stat_date < %s GROUP BY d.park_id")
 # ... and every day of the parks without a usable yearly row (only when there are such).
 DAILY_WITHOUT_YEARLY = (
-    f"SELECT %s, d.park_id, {_summed('d')}, COUNT(*), 0 "
+    "SELECT %s AS k, d.park_id, <d:sum>, COUNT(*) AS days, 0 AS complete "
     "FROM daily_park_stats d WHERE d.stat_date >= %s AND d.stat_date < %s "
     "AND NOT EXISTS (SELECT 1 FROM yearly_park_stats y WHERE y.year = %s "
     "AND y.park_id = d.park_id AND y.first_stat_date IS NOT NULL AND y.last_stat_date < %s) "
     "GROUP BY d.park_id")
-# Whole weeks (their days_covered = the daily rows summed; no alias, so _only keeps it).
-WEEKLY_IN = (f"SELECT %s, w.park_id, {_summed('w')}, SUM(days_covered), 0 "
-             "FROM weekly_park_stats w WHERE w.week_start IN ({weeks}) AND w.days_covered > 0 "
-             "GROUP BY w.park_id")
+# Whole weeks: one row per park and week, as stored (days_covered: its daily rows).
+WEEKLY_IN = ("SELECT %s AS k, w.park_id, <w:row>, w.days_covered AS days, 0 AS complete "
+             "FROM weekly_park_stats w WHERE w.week_start IN ({weeks}) AND w.days_covered > 0")
 # is_complete of the yearly row even when the row is not used for the sums.
-YEARLY_FLAG = ("SELECT %s, park_id, " + ", ".join(["0"] * 6) + ", NULL, 0, 0, 0, NULL, 0, "
-               "is_complete FROM yearly_park_stats WHERE year = %s")
-HOURLY = (f"SELECT %s, h.park_id, {_summed('h')}, 0, 0 FROM hourly_park_stats h "
-          "WHERE {where} GROUP BY h.park_id")
+YEARLY_FLAG = ("SELECT %s AS k, y.park_id, <y:none>, 0 AS days, y.is_complete AS complete "
+               "FROM yearly_park_stats y WHERE y.year = %s")
+HOURLY = ("SELECT %s AS k, h.park_id, <h:sum>, 0 AS days, 0 AS complete "
+          "FROM hourly_park_stats h WHERE {where} GROUP BY h.park_id")
 # The days from the daily watermark on: running sums kept by the park_snapshots
-# triggers (every snapshot of the day, up to the newest).
-RUNNING = (f"SELECT %s, r.park_id, {_summed('r')}, 0, 0 FROM running_daily_park_stats r "
-           "WHERE r.stat_date >= %s AND r.stat_date < %s GROUP BY r.park_id")
-RAW = (f"SELECT %s, s.park_id, {RAW_MEASURES} FROM park_snapshot_measures s "
-       "WHERE {where} GROUP BY s.park_id")
+# triggers (every snapshot of the day, up to the newest), one row per park and day.
+RUNNING = ("SELECT %s AS k, r.park_id, <r:row>, 0 AS days, 0 AS complete "
+           "FROM running_daily_park_stats r WHERE r.stat_date >= %s AND r.stat_date < %s")
+RAW = ("SELECT %s AS k, s.park_id, <s:raw>, 0 AS days, 0 AS complete "
+       "FROM park_snapshot_measures s WHERE {where} GROUP BY s.park_id")
 
 
 def _ranges(column: str, ranges, excluded=()) -> tuple[str, list]:
@@ -124,17 +136,12 @@ LATEST_OF = ("SELECT ls.* FROM {source} ls "
              "WHERE recorded_at > %s AND recorded_at <= %s GROUP BY park_id) lm "
              "ON lm.park_id = ls.park_id AND lm.at = ls.recorded_at")
 LATEST = LATEST_OF.format(source="park_snapshots")
-LIVE = (f"SELECT %s, s.park_id, {RAW_MEASURES} "
+LIVE = ("SELECT %s AS k, s.park_id, <s:raw>, 0 AS days, 0 AS complete "
         f"FROM ({LATEST_OF.format(source='park_snapshot_measures')}) s GROUP BY s.park_id")
 # park_open of a park's latest snapshot in (start, end] (one index probe per park).
 OPEN_FLAG = (", (SELECT o.park_open FROM park_snapshots o WHERE o.park_id = g.park_id "
              "AND o.recorded_at > %s AND o.recorded_at <= %s "
              "ORDER BY o.recorded_at DESC LIMIT 1) AS park_is_open")
-
-
-# A row-less first SELECT that names the columns of the UNION ALL.
-HEADER = ("SELECT 0 AS k, 0 AS park_id, " + ", ".join(f"0 AS {m}" for m in MEASURES)
-          + ", 0 AS days, 0 AS complete FROM DUAL WHERE 1 = 0")
 
 
 def _sum(k: int, column: str) -> str:
@@ -400,7 +407,7 @@ def period_rows(db: Database, calendar: Calendar, *, now: datetime, interval: in
         segments += _segments(1, previous, marks, calendar, now, use_yearly=True, dirty=dirty)
     if not segments:
         return [], marks
-    union = "\n  UNION ALL\n  ".join([HEADER] + [sql for sql, _ in segments])
+    union, union_params = _sources(segments)
     metrics, trends = _select_lists(fields)
     params: list = [interval] * metrics.count("%s")
     # The grouped query is materialised, so each metric function runs once per park.
@@ -412,8 +419,7 @@ def period_rows(db: Database, calendar: Calendar, *, now: datetime, interval: in
            "GROUP BY p.park_id, p.name, p.city, p.state_province, p.country\n) g")
     if with_open_flag:
         params = [now - live_window, now] + params
-    for _, segment_params in segments:
-        params += segment_params
+    params += union_params
     params.append(int(disney_universal))
     return db.query(sql, params), marks
 
@@ -448,14 +454,6 @@ def _metric(name: str, alias: str) -> str:
     return _metric_sql(base, lambda m: f"{alias}.{_sum_column(k, m)}")
 
 
-_AGGREGATE = re.compile(r"(?:COALESCE\()?(?:SUM|MAX)\(\w+\.(\w+)\)(?:, 0\))?")
-
-
-def _only(sql: str, needed) -> str:
-    """A source's SQL with the sums and maxima of unneeded measures replaced by NULL."""
-    return _AGGREGATE.sub(lambda m: m.group(0) if m.group(1) in needed else "NULL", sql)
-
-
 def _columns_of(sql: str) -> list[str]:
     return re.findall(r"\.([cp]_[a-z_]+)", sql)
 
@@ -467,8 +465,7 @@ class Ranking:
     ``filter_on`` (a metric) must be non-NULL, and, when ``positive``, above 0
     once rounded to ``places`` decimals (as shown), for a park to be listed;
     parks are ordered by ``sort_on`` (descending, NULL as 0; or ascending with
-    NULL last), then park_id. Both are computed once per park in SQL; every other
-    field only for the rows returned.
+    NULL last), then park_id.
     """
 
     filter_on: str
@@ -479,8 +476,14 @@ class Ranking:
     totals: bool = False  # parks_tracked and all_downtime_hours over all parks
 
 
-def _sources(segments) -> tuple[str, list]:
-    union = "\n  UNION ALL\n  ".join([HEADER] + [sql for sql, _ in segments])
+def _sources(segments, needed=MEASURES) -> tuple[str, list]:
+    """The UNION ALL of the sources, with only the ``needed`` measures (the others
+    NULL), and its parameters. A single source is not wrapped in a UNION: read as
+    stored rows, the server then merges it into the query that sums it."""
+    def render(sql: str) -> str:
+        return _MEASURES_MARK.sub(lambda m: _measures(m.group(1), m.group(2), needed), sql)
+
+    union = "\n  UNION ALL\n  ".join(render(sql) for sql, _ in segments)
     params: list = []
     for _, segment_params in segments:
         params += segment_params
@@ -588,7 +591,7 @@ def ranked_rows(db: Database, calendar: Calendar, *, now: datetime, interval: in
     columns = list(dict.fromkeys(columns))
     # The sources sum only the measures used (the others are NULL in the UNION).
     needed = {column[2:] for column in columns}
-    union, union_params = _sources([(_only(sql, needed), params) for sql, params in segments])
+    union, union_params = _sources(segments, needed)
     # In the grouped query a metric reads the aggregates directly.
     aggregates = {c: a.split(" AS ")[0] for c, a in zip(
         columns, _grouped_columns(columns, two_periods).split(",\n       "), strict=True)}
