@@ -102,5 +102,9 @@ proc: BEGIN
                            ON m.recorded_at >= c.utc_start
                           AND m.recorded_at < c.utc_end
                         WHERE c.local_date = running_daily_park_stats.stat_date
-                          AND m.park_id = running_daily_park_stats.park_id);
+                          AND m.park_id = running_daily_park_stats.park_id
+                          -- Constant bounds, so that only these days' partitions
+                          -- are probed (c.utc_start alone prunes nothing).
+                          AND m.recorded_at >= v_from_utc
+                          AND m.recorded_at < v_to_utc);
 END
