@@ -498,6 +498,16 @@ def _call(cur, sql: str, args=None) -> None:
         pass
 
 
+def _refresh_running(cur, first: date, last: date) -> None:
+    """running_daily_refresh() of the local days [first, last] not aggregated yet."""
+    cur.execute("SELECT DATE(done_through) FROM aggregation_watermarks WHERE level = 'daily'")
+    row = cur.fetchone()
+    if row is not None and row[0] is not None:
+        first = max(first, row[0])
+    if first <= last:
+        _call(cur, "CALL running_daily_refresh(NULL, %s, %s)", (first, last))
+
+
 def _reporting_zone(cur) -> ZoneInfo:
     cur.execute("SELECT setting_value FROM settings WHERE setting_name = 'reporting_time_zone'")
     return ZoneInfo(cur.fetchone()[0])
@@ -523,8 +533,10 @@ def load_demo(url_or_conn, days: int | None = None, end: datetime | None = None,
     a time; ``retention``: then apply_retention() as of each month's end
     (so raw data beyond the 90 days kept is purged as it goes; pass False to
     keep all raw history, e.g. for a benchmark baseline).  ``bulk``: set
-    @parkstats_bulk_load so the late-data triggers do not queue every hour
-    (pass False when filling a gap the scheduler may already have aggregated).
+    @parkstats_bulk_load so the triggers neither queue every hour nor keep the
+    running sums row by row (the backfill, or without ``aggregate`` a
+    running_daily_refresh() after each chunk, recomputes those); pass False
+    when filling a gap the scheduler may already have aggregated.
     ``workers``: connections writing days in parallel.  ``models``: the parks to
     write (default: the demo parks, created if missing).
     Loading again is harmless: existing snapshots are kept (INSERT IGNORE).
@@ -605,6 +617,9 @@ def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, c
     # Each month is aggregated (and old raw data purged) by another connection
     # while the next month is written.
     aggregator = Aggregator(_clone(conn), has_retention, end) if has_backfill else None
+    # Without a backfill to follow, the running sums the bulk load kept the triggers
+    # from keeping are recomputed after each chunk.
+    has_running = _routine_exists(cur, "running_daily_refresh")
     try:
         for wconn in conns:
             _setup_session(wconn, params, bulk)
@@ -634,6 +649,8 @@ def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, c
             chunk_to = min(end, _utc(chunk[-1] + timedelta(days=1), dtime(0), zone))
             if aggregator is not None:
                 aggregator.submit(chunk_from, chunk_to)
+            elif bulk and has_running:
+                _refresh_running(cur, chunk[0], chunk[-1])
         if aggregator is not None:
             bar.update(state["days"], f"{state['rows']:,} rows, aggregating the last month")
             aggregator.finish()

@@ -423,3 +423,17 @@ def test_the_sql_sums_come_from_the_view_only():
         text = (sql_dir / f"{name}.sql").read_text()
         assert "park_snapshot_measures" in text
         assert "FROM park_snapshots" not in text, name
+
+
+def test_a_raw_demo_load_leaves_exact_running_rows_for_every_day(db_url):
+    """Loaded in bulk with no backfill to follow (parkstats demo --no-aggregate): the
+    loader recomputes the running sums the triggers were kept from keeping."""
+    from parkstats.db import connect
+
+    end = datetime(2026, 7, 3, 19, 0)
+    load_demo(db_url, days=2, end=end, parks=3, aggregate=False, progress=False)
+    with connect(db_url) as conn:
+        assert watermark(conn, "daily") is None
+        expected = reference.running_daily(stored_snapshots(conn))
+        assert len({day for day, _park in expected}) == 2
+        assert_same(db_running(conn), expected, "running rows after a raw demo load")
