@@ -491,19 +491,23 @@ def _sources(segments, needed=MEASURES) -> tuple[str, list]:
 
 
 class PlanCache:
-    """The watermarks and queued buckets a period query is planned from, kept in
-    process for ``seconds`` (0 = read them for every query), so that a ranking
-    costs one round trip.
+    """The state a period query is planned from (watermarks, queued buckets, the
+    newest snapshot, the routines' version), kept in process for ``seconds``
+    (0 = read it for every query), so that a ranking costs one round trip; and
+    the metric formulas expanded into the statements (``formulas``).
 
     Why a short-lived copy stays exact: the watermarks only move forward, so an
-    old one moves more of a span to finer rows (hours instead of a day, raw
-    snapshots instead of hours), which hold the same snapshots; a bucket that
-    left the queue meanwhile is read from finer rows too. What it can miss, for
-    at most ``seconds``: a bucket queued meanwhile (late data for an hour already
-    aggregated) is read from its old row, i.e. the answer is as stale as a
-    response cached that long; and rows that retention purged meanwhile could be
-    needed by an old watermark only if aggregation lagged the retention horizon
-    (90 days), which health reports long before. Keep ``seconds`` short (1-2).
+    old one moves more of a span to finer rows (running rows or hours instead
+    of a day, raw snapshots instead of hours), which hold the same snapshots
+    (apply_retention keeps running rows 7 days below the daily watermark); a
+    bucket that left the queue meanwhile is read from finer rows too. What it
+    can miss, for at most ``seconds``: a bucket queued meanwhile (late data for
+    an hour already aggregated) is read from its old row, i.e. the answer is as
+    stale as a response cached that long; a snapshot newer than the clock
+    written meanwhile (up to a minute ahead is accepted) already counts in
+    today; and rows that retention purged meanwhile could be needed by an old
+    watermark only if aggregation lagged the retention horizon (90 days), which
+    health reports long before. Keep ``seconds`` short (1-2).
     """
 
     def __init__(self, seconds: float):
