@@ -8,9 +8,11 @@ function's installed definition (``information_schema``: its single
 ``RETURN`` expression, parameter types and return type) and writes the
 expression into the statement instead, with every argument and the result
 cast to the declared types, which is what a call does to them. A function
-whose body is not a single ``RETURN`` is left as a call. The expansion is
-re-read when ``routine_versions`` says the routines were re-installed, so a
-changed formula reaches the API without a restart.
+whose body is not a single ``RETURN``, or whose definition the API's user may
+not read (information_schema shows it to the definer and to users allowed to
+see routine definitions), is left as a call: slower, never wrong. The
+expansion is re-read when ``routine_versions`` says the routines were
+re-installed, so a changed formula reaches the API without a restart.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def _cast_type(dtd: str) -> str:
     if dtd.startswith("decimal"):
         return dtd.upper().replace(",", ", ")
     if re.match(r"(tiny|small|medium|big)?int\b", dtd):
-        return "SIGNED"
+        return "UNSIGNED" if "unsigned" in dtd else "SIGNED"
     if dtd.startswith(("double", "float")):
         return "DOUBLE"
     raise ValueError(f"no CAST for type {dtd!r}")
