@@ -196,13 +196,15 @@ BEGIN
            AND stat_date <= v_running_to;
     END IF;
 
+    -- Per level: every recomputed row whose stored copy is missing or differs in
+    -- any column (HAVING reads the select's own problem and columns_differing).
     INSERT INTO verify_differences
         (level, period_start, park_id, problem, columns_differing, expected_sample_count,
          actual_sample_count)
     SELECT 'hourly',
            e.hour_start_utc,
            e.park_id,
-           IF(a.park_id IS NULL, 'missing', 'differs'),
+           IF(a.park_id IS NULL, 'missing', 'differs') AS problem,
            IF(a.park_id IS NULL, NULL,
               CONCAT_WS(', ',
                         IF(e.sample_count <=> a.sample_count, NULL, 'sample_count'),
@@ -215,7 +217,7 @@ BEGIN
                         IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),
                         IF(e.weighted_down_samples <=> a.weighted_down_samples, NULL, 'weighted_down_samples'),
                         IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
-                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))),
+                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))) AS columns_differing,
            e.sample_count,
            a.sample_count
       FROM hourly_park_stats AS e
@@ -224,17 +226,8 @@ BEGIN
        AND a.park_id = e.park_id
      WHERE e.hour_start_utc >= v_from
        AND e.hour_start_utc < v_hourly_to
-       AND NOT (a.sample_count <=> e.sample_count
-                AND a.open_sample_count <=> e.open_sample_count
-                AND a.shame_sum <=> e.shame_sum
-                AND a.shame_count <=> e.shame_count
-                AND a.wait_sum <=> e.wait_sum
-                AND a.wait_count <=> e.wait_count
-                AND a.peak_wait_minutes <=> e.peak_wait_minutes
-                AND a.down_samples <=> e.down_samples
-                AND a.weighted_down_samples <=> e.weighted_down_samples
-                AND a.operating_samples <=> e.operating_samples
-                AND a.max_rides_down <=> e.max_rides_down);
+    HAVING problem = 'missing'
+        OR columns_differing <> '';
 
     INSERT INTO verify_differences
         (level, period_start, park_id, problem, columns_differing, expected_sample_count,
@@ -242,7 +235,7 @@ BEGIN
     SELECT 'daily',
            e.stat_date,
            e.park_id,
-           IF(a.park_id IS NULL, 'missing', 'differs'),
+           IF(a.park_id IS NULL, 'missing', 'differs') AS problem,
            IF(a.park_id IS NULL, NULL,
               CONCAT_WS(', ',
                         IF(e.hours_in_day <=> a.hours_in_day, NULL, 'hours_in_day'),
@@ -256,7 +249,7 @@ BEGIN
                         IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),
                         IF(e.weighted_down_samples <=> a.weighted_down_samples, NULL, 'weighted_down_samples'),
                         IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
-                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))),
+                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))) AS columns_differing,
            e.sample_count,
            a.sample_count
       FROM daily_park_stats AS e
@@ -265,18 +258,8 @@ BEGIN
        AND a.park_id = e.park_id
      WHERE e.stat_date >= COALESCE(v_day_from, '9999-12-31')
        AND e.stat_date < COALESCE(v_day_to, '1000-01-01')
-       AND NOT (a.hours_in_day <=> e.hours_in_day
-                AND a.sample_count <=> e.sample_count
-                AND a.open_sample_count <=> e.open_sample_count
-                AND a.shame_sum <=> e.shame_sum
-                AND a.shame_count <=> e.shame_count
-                AND a.wait_sum <=> e.wait_sum
-                AND a.wait_count <=> e.wait_count
-                AND a.peak_wait_minutes <=> e.peak_wait_minutes
-                AND a.down_samples <=> e.down_samples
-                AND a.weighted_down_samples <=> e.weighted_down_samples
-                AND a.operating_samples <=> e.operating_samples
-                AND a.max_rides_down <=> e.max_rides_down);
+    HAVING problem = 'missing'
+        OR columns_differing <> '';
 
     INSERT INTO verify_differences
         (level, period_start, park_id, problem, columns_differing, expected_sample_count,
@@ -284,7 +267,7 @@ BEGIN
     SELECT 'weekly',
            e.week_start,
            e.park_id,
-           IF(a.park_id IS NULL, 'missing', 'differs'),
+           IF(a.park_id IS NULL, 'missing', 'differs') AS problem,
            IF(a.park_id IS NULL, NULL,
               CONCAT_WS(', ',
                         IF(e.days_covered <=> a.days_covered, NULL, 'days_covered'),
@@ -298,7 +281,7 @@ BEGIN
                         IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),
                         IF(e.weighted_down_samples <=> a.weighted_down_samples, NULL, 'weighted_down_samples'),
                         IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
-                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))),
+                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))) AS columns_differing,
            e.sample_count,
            a.sample_count
       FROM weekly_park_stats AS e
@@ -307,18 +290,8 @@ BEGIN
        AND a.park_id = e.park_id
      WHERE e.week_start >= COALESCE(v_week_from, '9999-12-31')
        AND e.week_start < COALESCE(v_week_to, '1000-01-01')
-       AND NOT (a.days_covered <=> e.days_covered
-                AND a.sample_count <=> e.sample_count
-                AND a.open_sample_count <=> e.open_sample_count
-                AND a.shame_sum <=> e.shame_sum
-                AND a.shame_count <=> e.shame_count
-                AND a.wait_sum <=> e.wait_sum
-                AND a.wait_count <=> e.wait_count
-                AND a.peak_wait_minutes <=> e.peak_wait_minutes
-                AND a.down_samples <=> e.down_samples
-                AND a.weighted_down_samples <=> e.weighted_down_samples
-                AND a.operating_samples <=> e.operating_samples
-                AND a.max_rides_down <=> e.max_rides_down);
+    HAVING problem = 'missing'
+        OR columns_differing <> '';
 
     INSERT INTO verify_differences
         (level, period_start, park_id, problem, columns_differing, expected_sample_count,
@@ -326,7 +299,7 @@ BEGIN
     SELECT 'yearly',
            MAKEDATE(e.year, 1),
            e.park_id,
-           IF(a.park_id IS NULL, 'missing', 'differs'),
+           IF(a.park_id IS NULL, 'missing', 'differs') AS problem,
            IF(a.park_id IS NULL, NULL,
               CONCAT_WS(', ',
                         IF(e.days_covered <=> a.days_covered, NULL, 'days_covered'),
@@ -341,7 +314,7 @@ BEGIN
                         IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),
                         IF(e.weighted_down_samples <=> a.weighted_down_samples, NULL, 'weighted_down_samples'),
                         IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
-                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))),
+                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))) AS columns_differing,
            e.sample_count,
            a.sample_count
       FROM yearly_park_stats AS e
@@ -349,19 +322,8 @@ BEGIN
         ON a.year = e.year
        AND a.park_id = e.park_id
      WHERE e.year BETWEEN YEAR(v_first_day) AND YEAR(v_to)
-       AND NOT (a.days_covered <=> e.days_covered
-                AND a.is_complete <=> e.is_complete
-                AND a.sample_count <=> e.sample_count
-                AND a.open_sample_count <=> e.open_sample_count
-                AND a.shame_sum <=> e.shame_sum
-                AND a.shame_count <=> e.shame_count
-                AND a.wait_sum <=> e.wait_sum
-                AND a.wait_count <=> e.wait_count
-                AND a.peak_wait_minutes <=> e.peak_wait_minutes
-                AND a.down_samples <=> e.down_samples
-                AND a.weighted_down_samples <=> e.weighted_down_samples
-                AND a.operating_samples <=> e.operating_samples
-                AND a.max_rides_down <=> e.max_rides_down);
+    HAVING problem = 'missing'
+        OR columns_differing <> '';
 
     INSERT INTO verify_differences
         (level, period_start, park_id, problem, columns_differing, expected_sample_count,
@@ -369,7 +331,7 @@ BEGIN
     SELECT 'running',
            e.stat_date,
            e.park_id,
-           IF(a.park_id IS NULL, 'missing', 'differs'),
+           IF(a.park_id IS NULL, 'missing', 'differs') AS problem,
            IF(a.park_id IS NULL, NULL,
               CONCAT_WS(', ',
                         IF(e.sample_count <=> a.sample_count, NULL, 'sample_count'),
@@ -382,7 +344,7 @@ BEGIN
                         IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),
                         IF(e.weighted_down_samples <=> a.weighted_down_samples, NULL, 'weighted_down_samples'),
                         IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
-                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))),
+                        IF(e.max_rides_down <=> a.max_rides_down, NULL, 'max_rides_down'))) AS columns_differing,
            e.sample_count,
            a.sample_count
       FROM running_daily_park_stats AS e
@@ -391,17 +353,8 @@ BEGIN
        AND a.park_id = e.park_id
      WHERE e.stat_date >= v_running_from
        AND e.stat_date <= v_running_to
-       AND NOT (a.sample_count <=> e.sample_count
-                AND a.open_sample_count <=> e.open_sample_count
-                AND a.shame_sum <=> e.shame_sum
-                AND a.shame_count <=> e.shame_count
-                AND a.wait_sum <=> e.wait_sum
-                AND a.wait_count <=> e.wait_count
-                AND a.peak_wait_minutes <=> e.peak_wait_minutes
-                AND a.down_samples <=> e.down_samples
-                AND a.weighted_down_samples <=> e.weighted_down_samples
-                AND a.operating_samples <=> e.operating_samples
-                AND a.max_rides_down <=> e.max_rides_down);
+    HAVING problem = 'missing'
+        OR columns_differing <> '';
 
     -- Stored running rows of parks without any snapshot that day.
     INSERT INTO verify_differences
