@@ -35,9 +35,11 @@ run: $(STAMP)
 migrate: $(STAMP)
 	$(PY) -m parkstats migrate
 
-# The API alone (gunicorn, port 5001) on PARKSTATS_DATABASE_URL; see docs/api.md.
+# The API alone (gunicorn, port 5001) on PARKSTATS_DATABASE_URL, else (explicitly, for
+# development) on the project's own running .localdb/ server; see docs/api.md.
 serve: $(STAMP)
-	$(PY) -m gunicorn -c webapi/gunicorn_conf.py 'webapi:create_app()'
+	@url="$${PARKSTATS_DATABASE_URL:-$$($(PY) -m parkstats localdb url)}" || exit 1; \
+	PARKSTATS_DATABASE_URL="$$url" $(PY) -m gunicorn -c webapi/gunicorn_conf.py 'webapi:create_app()'
 
 # The benchmark (docs/benchmarks.md): BENCH_DAYS of raw history (default 400, ~9 M rows,
 # built once into the git-ignored .benchdb/ and reused), BENCH_ARGS for python -m bench.

@@ -55,6 +55,13 @@ def cmd_localdb(args: argparse.Namespace) -> None:
     elif args.action == "stop":
         server.stop()
         print("Local server stopped.")
+    elif args.action == "url":
+        # For `make serve`: the explicit development fallback of the API.
+        if not server.is_running():
+            raise SystemExit("parkstats: the project's local server (.localdb/) is not running; "
+                             "start it with `python -m parkstats localdb start` or set "
+                             "PARKSTATS_DATABASE_URL")
+        print(server.url(LOCAL_DATABASE))
     else:
         state = "running" if server.is_running() else "stopped"
         print(f"Local server {state}: {server.url(LOCAL_DATABASE)} (data in {server.basedir})")
@@ -100,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("rollback", help="roll back every migration (drops all parkstats objects)"
                    ).set_defaults(func=cmd_rollback)
     local = sub.add_parser("localdb", help="the project's own local server in .localdb/")
-    local.add_argument("action", choices=("start", "stop", "status"))
+    local.add_argument("action", choices=("start", "stop", "status", "url"))
     local.set_defaults(func=cmd_localdb)
     demo = sub.add_parser("demo", help="create the ~80 demo parks and load their history")
     demo.add_argument("--days", type=int, default=None,

@@ -3,7 +3,8 @@
 Environment variables (all optional except the database URL):
 
 * ``PARKSTATS_DATABASE_URL``: mysql://user:password@host:port/database (primary;
-  default: the project's own server in ``.localdb/`` when it runs);
+  required: the API connects only to the URL it is given; ``make serve`` passes the
+  project's own ``.localdb/`` server when this is unset);
 * ``PARKSTATS_READ_DATABASE_URL``: a replica for the rankings (default: the primary);
 * ``PARKSTATS_CACHE_SECONDS``: response cache lifetime, 0 = off (default 30);
 * ``PARKSTATS_STALE_ENTRIES``: last-good answers kept for stale-on-error (default 2000);
@@ -59,18 +60,6 @@ ENVIRONMENT = {
 }
 
 
-def _project_server_url() -> str | None:
-    """The URL of the project's own server (``.localdb/``) when it is running."""
-    try:
-        from parkstats.cli import LOCAL_DATABASE, LOCALDB_DIR
-        from parkstats.localdb import LocalServer
-
-        server = LocalServer(LOCALDB_DIR)
-        return str(server.url(LOCAL_DATABASE)) if server.is_running() else None
-    except Exception:  # noqa: BLE001 (no server binary, no folder: no fallback)
-        return None
-
-
 def load(overrides: dict | None = None) -> dict:
     config = dict(DEFAULTS)
     for variable, (key, kind) in ENVIRONMENT.items():
@@ -82,11 +71,9 @@ def load(overrides: dict | None = None) -> dict:
                 raise ValueError(f"{variable}={value!r} is not a valid {kind.__name__}") from exc
     config.update(overrides or {})
     if not config["DATABASE_URL"]:
-        config["DATABASE_URL"] = _project_server_url()
-    if not config["DATABASE_URL"]:
         raise RuntimeError("PARKSTATS_DATABASE_URL is not set "
-                           "(mysql://user:password@host:port/database) and the project's own "
-                           "server (.localdb, started by make run) is not running")
+                           "(mysql://user:password@host:port/database); the API connects only "
+                           "to the database it is given")
     if not config["READ_DATABASE_URL"]:
         config["READ_DATABASE_URL"] = config["DATABASE_URL"]
     return config
