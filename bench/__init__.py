@@ -1,4 +1,4 @@
-"""``make bench``: the performance benchmark of SPEC section 9.
+"""``make bench``: the performance benchmark of docs/contract.md section 10.
 
 Builds (or reuses) a production-scale database on a private server
 (``.benchdb/``), aggregates it with the real procedures, then measures in

@@ -1,6 +1,6 @@
 """The baseline: each ranking computed the old way, GROUP BY over raw snapshots.
 
-One statement per (endpoint, period), from the SPEC definitions (section 7
+One statement per (endpoint, period), from the docs/contract.md definitions (section 7
 and the metric definitions shared with the API), over ``park_snapshots`` for
 the same local-calendar spans ``[utc_start, utc_end)`` the API uses (from
 ``calendar_days`` through ``webapi.periods.resolve``).  Endpoints that show

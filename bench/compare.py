@@ -1,7 +1,7 @@
 """Compare two benchmark result files: ``python -m bench.compare OLD.json NEW.json``.
 
 Prints, for every ranking and job, the medians of both runs and new / old
-(below 1 = faster), and which SPEC targets changed state.
+(below 1 = faster), and which targets (docs/contract.md) changed state.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The printed table, the target checks (SPEC section 9) and the JSON file."""
+"""The printed table, the target checks (docs/contract.md section 10) and the JSON file."""
 
 from __future__ import annotations
 
@@ -162,7 +162,7 @@ def table(results: dict) -> str:
     if checks:
         lines.append("")
         held = sum(1 for t in checks if t["ok"])
-        lines.append(f"SPEC section 9 targets: {held} of {len(checks)} hold")
+        lines.append(f"docs/contract.md section 10 targets: {held} of {len(checks)} hold")
         for t in checks:
             if not t["ok"]:
                 lines.append(f"  MISS  {t['target']}: {t['value']} (goal {t['goal']})")

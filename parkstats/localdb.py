@@ -28,7 +28,7 @@ INSTALL_HINT = (
     "PARKSTATS_TEST_DATABASE_URL=mysql://user:password@host:port/database"
 )
 
-# Server settings a statistics workload needs (SPEC: big rollups want 64 MB+
+# Server settings a statistics workload needs (big rollups want 64 MB+
 # temporary tables; the event scheduler can only be switched on at start
 # without SUPER).
 SERVER_OPTIONS = (

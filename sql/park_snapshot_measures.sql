@@ -1,7 +1,7 @@
 CREATE ALGORITHM = MERGE SQL SECURITY INVOKER VIEW park_snapshot_measures AS
 SELECT s.park_id AS park_id,
        s.recorded_at AS recorded_at,
-       -- What one snapshot adds to each measure of SPEC section 5 (NULL: nothing,
+       -- What one snapshot adds to each measure of docs/contract.md section 4 (NULL: nothing,
        -- which keeps DECIMAL sums cheap). Every reader of raw snapshots
        -- (aggregate_hours_range, the API's not-yet-aggregated tail) takes
        -- COALESCE(SUM(col), 0) of the sums and MAX(col) of the maxima: the

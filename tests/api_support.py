@@ -2,7 +2,7 @@
 
 Expected values are computed here from the snapshots themselves, with local-day
 boundaries from zoneinfo (not from calendar_days), so the API is checked
-against an independent implementation of SPEC sections 5 and 7.
+against an independent implementation of docs/contract.md sections 4 and 7.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def insert_parks(conn, parks=PARKS) -> None:
 
 
 def snapshot(rnd: random.Random, park_id: int, at: datetime) -> dict:
-    """One consistent snapshot (the columns mean what SPEC section 4 says)."""
+    """One consistent snapshot (the columns mean what docs/contract.md section 3 says)."""
     total = 10 + park_id * 2
     park_open = 1 if rnd.random() < 0.85 else 0
     refurb = rnd.randint(0, 1)

@@ -3,7 +3,7 @@
 Snapshots are dicts with the columns of ``park_snapshots`` (``recorded_at`` a
 naive UTC datetime, decimals as ``Decimal``).  Hours are UTC; days and years
 are local to America/Los_Angeles, computed with zoneinfo (not calendar_days).
-The rules are those of SPEC section 5 and docs/architecture.md: a row for
+The rules are those of docs/contract.md section 4 and docs/architecture.md: a row for
 every active park in every hour, plus every park with snapshots; a daily row
 for every park with an hourly row in the day; a yearly row for every park
 with a daily row in the year.

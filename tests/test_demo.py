@@ -1,4 +1,4 @@
-"""The demo data generator: SPEC section 4 column rules, idempotence, the CLI."""
+"""The demo data generator: docs/contract.md section 3 column rules, idempotence, the CLI."""
 
 from datetime import datetime, timedelta
 

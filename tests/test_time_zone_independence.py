@@ -1,4 +1,4 @@
-"""Nothing depends on the session's or server's time_zone (SPEC section 3):
+"""Nothing depends on the session's or server's time_zone (docs/contract.md section 2):
 a DBA whose client session runs at +05:00 gets exactly the same rows."""
 
 import json

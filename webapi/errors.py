@@ -1,4 +1,4 @@
-"""Every error answers JSON in the spec's shape: {"success": false, "error": "..."}."""
+"""Every error answers JSON in the shape of docs/contract.md: {"success": false, "error": "..."}."""
 
 from __future__ import annotations
 

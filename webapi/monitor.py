@@ -3,9 +3,9 @@
 Lags use the API's clock (injectable), so "degraded" is testable:
 
 * hourly lag = how long the first hour not aggregated yet has been over
-  (now - (hourly.done_through + 1 h), at least 0); SPEC: within 15 minutes;
+  (now - (hourly.done_through + 1 h), at least 0); the contract: within 15 minutes;
 * daily lag = how long the first local day not aggregated yet has been over;
-  SPEC: by 2 AM local, so more than 2 hours is late;
+  the contract: by 2 AM local, so more than 2 hours is late;
 * the yearly lag is the view's (aggregation_status.lag_seconds).
 """
 
