@@ -184,13 +184,10 @@ class Children:
 
 
 def gunicorn_command(port: int) -> list[str]:
-    cmd = [sys.executable, "-m", "gunicorn"]
-    conf = ROOT / "webapi" / "gunicorn_conf.py"
-    if conf.exists():
-        cmd += ["-c", str(conf)]
-    else:
-        cmd += ["--workers", "2", "--threads", "4"]
-    return cmd + ["--bind", f"{HOST}:{port}", "webapi:create_app()"]
+    # The settings of make serve (webapi/gunicorn_conf.py: the gevent worker, limits),
+    # loaded as a module so that an installed package finds them too.
+    return [sys.executable, "-m", "gunicorn", "-c", "python:webapi.gunicorn_conf",
+            "--bind", f"{HOST}:{port}", "webapi:create_app()"]
 
 
 def wait_for_api(base: str, proc: subprocess.Popen, timeout: float = 60.0) -> int:

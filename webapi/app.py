@@ -1,4 +1,5 @@
-"""Application assembly: services, JSON, CORS, errors, metrics, blueprints."""
+"""Application assembly: services, JSON, CORS, errors, metrics, blueprints, and the
+cached-answer fast path in front of it all (webapi/fastpath.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import time
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from flask.json.provider import DefaultJSONProvider
 
 from webapi import config as configuration
 from webapi import errors
+from webapi.fastpath import CachedAnswers
+from webapi.headers import CORS
 from webapi.services import Services
 
 
@@ -46,14 +49,13 @@ def build(overrides: dict | None = None) -> Flask:
     @app.before_request
     def _start_timer():
         g.started = time.perf_counter()
+        # The API takes no body: a declared one above the limit is refused (413, JSON).
+        if (request.content_length or 0) > settings["MAX_CONTENT_LENGTH"]:
+            abort(413)
 
     @app.after_request
     def _cors_and_metrics(response):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, If-None-Match"
-        response.headers["Access-Control-Expose-Headers"] = "ETag"
-        response.headers["Access-Control-Max-Age"] = "86400"
+        response.headers.update(CORS)
         started = g.get("started")
         if started is not None:
             endpoint = request.url_rule.rule if request.url_rule else "unmatched"
@@ -65,4 +67,5 @@ def build(overrides: dict | None = None) -> Flask:
 
     for blueprint in (parks.bp, trends.bp, rides.bp, awards.bp, live.bp, ops.bp):
         app.register_blueprint(blueprint)
+    app.wsgi_app = CachedAnswers(app.wsgi_app, services)
     return app

@@ -10,7 +10,11 @@ Environment variables (all optional except the database URL):
 * ``PARKSTATS_STALE_ENTRIES``: last-good answers kept for stale-on-error (default 2000);
 * ``PARKSTATS_PLAN_SECONDS``: watermarks kept in-process, 0 = off (default 1);
 * ``PARKSTATS_POOL_SIZE``: most pooled connections per pool (default 32);
-* ``PARKSTATS_DB_CONNECT_TIMEOUT`` / ``PARKSTATS_DB_READ_TIMEOUT``: seconds (default 2 / 10).
+* ``PARKSTATS_DB_CONNECT_TIMEOUT`` / ``PARKSTATS_DB_READ_TIMEOUT``: seconds a request waits
+  to connect / for each read (default 1 / 1.5: a request answers within 2 s even when
+  the database hangs);
+* ``PARKSTATS_MONITOR_TIMEOUT``: the same limit for /api/health and /metrics (default 1);
+* ``PARKSTATS_PROBE_SECONDS``: how often a database known bad is probed (default 1).
 """
 
 from __future__ import annotations
@@ -30,8 +34,13 @@ DEFAULTS = {
     "CACHE_SECONDS": 30,
     "STALE_ENTRIES": 2000,
     "POOL_SIZE": 32,
-    "DB_CONNECT_TIMEOUT": 2,
-    "DB_READ_TIMEOUT": 10,
+    "DB_CONNECT_TIMEOUT": 1.0,
+    "DB_READ_TIMEOUT": 1.5,
+    "MONITOR_TIMEOUT": 1.0,
+    # Seconds between the background probes of a database whose breaker is open.
+    "PROBE_SECONDS": 1.0,
+    # Largest request body accepted (the API answers GET only): 413 above it.
+    "MAX_CONTENT_LENGTH": 64 * 1024,
     # Seconds the aggregation watermarks and queue are kept in-process for planning the
     # period queries (0 = read with every ranking); see webapi.stats.PlanCache.
     "PLAN_SECONDS": 1.0,
@@ -55,8 +64,10 @@ ENVIRONMENT = {
     "PARKSTATS_STALE_ENTRIES": ("STALE_ENTRIES", int),
     "PARKSTATS_POOL_SIZE": ("POOL_SIZE", int),
     "PARKSTATS_PLAN_SECONDS": ("PLAN_SECONDS", float),
-    "PARKSTATS_DB_CONNECT_TIMEOUT": ("DB_CONNECT_TIMEOUT", int),
-    "PARKSTATS_DB_READ_TIMEOUT": ("DB_READ_TIMEOUT", int),
+    "PARKSTATS_DB_CONNECT_TIMEOUT": ("DB_CONNECT_TIMEOUT", float),
+    "PARKSTATS_DB_READ_TIMEOUT": ("DB_READ_TIMEOUT", float),
+    "PARKSTATS_MONITOR_TIMEOUT": ("MONITOR_TIMEOUT", float),
+    "PARKSTATS_PROBE_SECONDS": ("PROBE_SECONDS", float),
 }
 
 

@@ -7,6 +7,8 @@ import logging
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from webapi.headers import NO_STORE, error_body
+
 log = logging.getLogger("webapi")
 
 RIDE_LEVEL = "Ride-level statistics are not available"
@@ -22,9 +24,9 @@ class ApiError(Exception):
 
 
 def error_response(message: str, status: int):
-    response = jsonify({"success": False, "error": message})
+    response = jsonify(error_body(message))
     response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = NO_STORE
     return response
 
 
@@ -38,7 +40,9 @@ def register(app: Flask) -> None:
         if exc.code == 404:
             return error_response("Not found: no such endpoint (see /api/... in docs/api.md)", 404)
         if exc.code == 405:
-            return error_response("Method not allowed: the API answers GET only", 405)
+            response = error_response("Method not allowed: the API answers GET only", 405)
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods or ("GET",)))
+            return response
         if exc.code and exc.code < 500:
             return error_response(exc.description or exc.name, exc.code)
         log.error("HTTP %s: %s", exc.code, exc)

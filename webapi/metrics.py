@@ -5,6 +5,11 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 
+# Request methods keep their own label value; any other method string a client sends
+# is counted as "other", so made-up methods cannot create series without bound (the
+# endpoint label is the matched route or "unmatched", the status an HTTP status).
+METHODS = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "CONNECT",
+                     "TRACE"})
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
@@ -22,6 +27,7 @@ class Metrics:
         self.registry.register(_AggregationCollector(svc))
 
     def observe(self, endpoint: str, method: str, status: int, seconds: float) -> None:
+        method = method if method in METHODS else "other"
         self.latency.labels(endpoint, method, str(status)).observe(seconds)
 
 
@@ -39,6 +45,12 @@ class _AggregationCollector:
         from webapi.monitor import collect
 
         up = GaugeMetricFamily("parkstats_database_up", "1 if the database answers")
+        breaker = GaugeMetricFamily(
+            "parkstats_database_breaker_open",
+            "1 while the database is known not to answer (queries refused at once, probed "
+            "in the background)")
+        breaker.add_metric([], 0 if self.svc.db.breaker.is_closed else 1)
+        yield breaker
         try:
             facts = collect(self.svc, self.svc.now())
         except DatabaseUnavailable:

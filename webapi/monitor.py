@@ -26,8 +26,9 @@ def _seconds(delta: timedelta) -> int:
 
 
 def collect(svc, now: datetime) -> dict:
-    """Raw facts; raises DatabaseUnavailable when the database cannot be reached."""
-    db = svc.db
+    """Raw facts; raises DatabaseUnavailable when the database cannot be reached or does
+    not answer within MONITOR_TIMEOUT (its own pool: health never waits on rankings)."""
+    db = svc.monitor_db
     state = db.query(
         "SELECT @@event_scheduler AS scheduler, "
         "(SELECT MAX(recorded_at) FROM park_snapshots) AS newest_snapshot, "

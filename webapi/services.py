@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
+from parkstats.db import DatabaseUrl
+from webapi.breaker import DatabaseBreaker
 from webapi.cache import ResponseCache
 from webapi.calendar import Calendar
-from webapi.db import Database
+from webapi.db import Database, probe
 from webapi.metrics import Metrics
 from webapi.stats import PlanCache
 
@@ -18,25 +20,46 @@ from webapi.stats import PlanCache
 class Services:
     def __init__(self, config: dict):
         self.config = config
-        pool = dict(pool_size=config["POOL_SIZE"], connect_timeout=config["DB_CONNECT_TIMEOUT"],
-                    read_timeout=config["DB_READ_TIMEOUT"])
-        self.db = Database(config["DATABASE_URL"], **pool)
+        connect, read = config["DB_CONNECT_TIMEOUT"], config["DB_READ_TIMEOUT"]
+        primary = self._breaker(config["DATABASE_URL"])
+        self.db = Database(config["DATABASE_URL"], breaker=primary,
+                           pool_size=config["POOL_SIZE"], connect_timeout=connect,
+                           read_timeout=read)
         if config["READ_DATABASE_URL"] == config["DATABASE_URL"]:
             self.read_db = self.db
         else:
-            self.read_db = Database(config["READ_DATABASE_URL"], **pool)
+            self.read_db = Database(config["READ_DATABASE_URL"],
+                                    breaker=self._breaker(config["READ_DATABASE_URL"]),
+                                    pool_size=config["POOL_SIZE"], connect_timeout=connect,
+                                    read_timeout=read)
+        # Health and metrics read the primary only (a replica may be the one that is
+        # down), through a small pool of their own with their own short limit, behind
+        # the primary's breaker: a scrape never waits on a query longer than that.
+        monitor = min(config["MONITOR_TIMEOUT"], connect)
+        self.monitor_db = Database(config["DATABASE_URL"], breaker=primary, pool_size=4,
+                                   connect_timeout=monitor,
+                                   read_timeout=config["MONITOR_TIMEOUT"])
         self.calendar = Calendar(self.read_db)
-        # Health and metrics read the primary only (a replica may be the one that is down).
-        self.primary_calendar = (self.calendar if self.read_db is self.db
-                                 else Calendar(self.db))
+        self.primary_calendar = Calendar(self.monitor_db)
         self.plans = PlanCache(config["PLAN_SECONDS"])
-        self.cache = ResponseCache(config["CACHE_SECONDS"], config["STALE_ENTRIES"])
+        # Followers of a single-flight computation wait no longer than its leader's
+        # own limit (connecting, then one read).
+        self.cache = ResponseCache(config["CACHE_SECONDS"], config["STALE_ENTRIES"],
+                                   wait_seconds=connect + read)
         self.metrics = Metrics(self)
         self._clock = config["NOW"]
         self._settings: dict[str, str] = {}
         self._settings_read = float("-inf")
         self._settings_lock = threading.Lock()
         self.live_window = timedelta(seconds=config["LIVE_WINDOW_SECONDS"])
+
+    def _breaker(self, url: str) -> DatabaseBreaker:
+        config = self.config
+        database = DatabaseUrl.parse(url)
+        return DatabaseBreaker(
+            f"{database.host}:{database.port}",
+            probe(database, config["DB_CONNECT_TIMEOUT"], config["DB_READ_TIMEOUT"]),
+            config["PROBE_SECONDS"])
 
     def now(self) -> datetime:
         """Naive UTC "now" (the injectable clock), whole seconds."""

@@ -130,11 +130,14 @@ def _ranges(column: str, ranges, excluded=()) -> tuple[str, list]:
     return text, params
 
 
-# Each park's latest snapshot in (start, end] (from the table, or with its measures).
-LATEST_OF = ("SELECT ls.* FROM {source} ls "
-             "JOIN (SELECT park_id, MAX(recorded_at) AS at FROM park_snapshots "
-             "WHERE recorded_at > %s AND recorded_at <= %s GROUP BY park_id) lm "
-             "ON lm.park_id = ls.park_id AND lm.at = ls.recorded_at")
+# Each park's latest snapshot in (start, end] (from the table, or with its measures):
+# numbered within the span, which is one range of the time-clustered key in the pruned
+# partitions. (A join back on MAX(recorded_at) per park let MariaDB run it as a lateral
+# derived table probing the (park_id, recorded_at) key of every day partition for each
+# snapshot: seconds with a year of partitions.)
+LATEST_OF = ("SELECT ls.* FROM (SELECT w.*, ROW_NUMBER() OVER (PARTITION BY w.park_id "
+             "ORDER BY w.recorded_at DESC) AS latest_rank FROM {source} w "
+             "WHERE w.recorded_at > %s AND w.recorded_at <= %s) ls WHERE ls.latest_rank = 1")
 LATEST = LATEST_OF.format(source="park_snapshots")
 LIVE = ("SELECT %s AS k, s.park_id, <s:raw>, 0 AS days, 0 AS complete "
         f"FROM ({LATEST_OF.format(source='park_snapshot_measures')}) s GROUP BY s.park_id")

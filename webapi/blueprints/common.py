@@ -6,10 +6,13 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import jsonify, request
+from flask import current_app, request
+from werkzeug.http import generate_etag
 
+from webapi.cache import Alias, Answer
 from webapi.db import DatabaseUnavailable
 from webapi.errors import ApiError
+from webapi.headers import cache_control
 from webapi.periods import resolve
 from webapi.services import services
 from webapi.stats import Ranking, ranked_rows
@@ -21,35 +24,48 @@ def respond(key: tuple, compute: Callable[[], dict]):
     """Answer from the cache, else compute; stale last-good answer or 503 when the DB is down."""
     svc = services()
     key = (request.path, *key)
-    body = svc.cache.fresh(key)
-    if body is not None:
+    answer = svc.cache.fresh(key)
+    if answer is not None:
         svc.metrics.cache_hits.inc()
-        return _json(body, svc.cache.seconds)
+        _remember_as_asked(svc, key)
+        return _send(answer, svc.cache.seconds)
 
-    def compute_and_store() -> dict:
-        body = compute()
-        if body.get("success"):
-            svc.cache.store(key, body)
-        return body
+    def compute_and_store() -> Answer:
+        answer = encode(compute())
+        if answer.body.get("success"):
+            svc.cache.store(key, answer)
+        return answer
 
     try:
-        body = svc.cache.single_flight(key, compute_and_store)
+        answer = svc.cache.single_flight(key, compute_and_store)
     except DatabaseUnavailable:
         last = svc.cache.last_good(key)
         if last is None:
             raise ApiError(UNAVAILABLE, 503) from None
         svc.metrics.stale.inc()
-        return _json({**last, "stale": True}, 0)
-    return _json(body, svc.cache.seconds)
+        return _send(encode({**last.body, "stale": True}), 0)
+    if answer.body.get("success"):
+        _remember_as_asked(svc, key)
+    return _send(answer, svc.cache.seconds)
 
 
-def _json(body: dict, max_age: float):
-    response = jsonify(body)
-    if max_age > 0:
-        response.headers["Cache-Control"] = f"public, max-age={int(max_age)}"
-    else:
-        response.headers["Cache-Control"] = "no-cache"
-    response.add_etag()
+def _remember_as_asked(svc, key: tuple) -> None:
+    """So that webapi.fastpath answers the same request, as it arrives, before routing."""
+    environ = request.environ
+    svc.cache.remember_as_asked(environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
+                                Alias(key, request.url_rule.rule))
+
+
+def encode(body: dict) -> Answer:
+    """The body as sent (what jsonify writes) and its ETag, computed once."""
+    data = (current_app.json.dumps(body) + "\n").encode()
+    return Answer(body, data, generate_etag(data))
+
+
+def _send(answer: Answer, max_age: float):
+    response = current_app.response_class(answer.data, mimetype="application/json")
+    response.headers["Cache-Control"] = cache_control(max_age)
+    response.set_etag(answer.etag)
     return response.make_conditional(request)
 
 
