@@ -42,7 +42,7 @@ class _AggregationCollector:
 
     def collect(self):
         from webapi.db import DatabaseUnavailable
-        from webapi.monitor import collect
+        from webapi.monitor import EVENTS, collect
 
         up = GaugeMetricFamily("parkstats_database_up", "1 if the database answers")
         breaker = GaugeMetricFamily(
@@ -79,6 +79,11 @@ class _AggregationCollector:
                                       "1 if the event scheduler is ON")
         scheduler.add_metric([], 1 if facts["scheduler"].upper() == "ON" else 0)
         yield scheduler
+        enabled = GaugeMetricFamily("parkstats_event_enabled",
+                                    "1 if the event exists and is ENABLED", labels=["event"])
+        for event in EVENTS:
+            enabled.add_metric([event], 1 if facts["events"].get(event) == "ENABLED" else 0)
+        yield enabled
         if facts["newest_snapshot_age"] is not None:
             age = GaugeMetricFamily("parkstats_newest_snapshot_age_seconds",
                                     "Age of the newest raw snapshot")
