@@ -90,9 +90,10 @@ def connect(url: DatabaseUrl | str, *, database: bool = True, **extra) -> pymysq
 
 
 def create_database(url: DatabaseUrl) -> None:
-    """Create the URL's database (utf8mb4) if it does not exist."""
+    """Create the URL's database (utf8mb4) if it does not exist (an existing one is kept
+    as it is: every parkstats table and routine declares its own character sets)."""
     with connect(url, database=False) as conn, conn.cursor() as cur:
         cur.execute(
             f"CREATE DATABASE IF NOT EXISTS `{url.database}` "
-            "CHARACTER SET utf8mb4"
+            "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
         )

@@ -26,14 +26,15 @@ import sqlparse
 
 #: Bump when the way routines are created changes (sql_mode, charset...):
 #: every routine is then re-installed once.
-INSTALLER_ABI = "parkstats-routines-1"
+INSTALLER_ABI = "parkstats-routines-2"
 
 # Routines capture sql_mode and the connection charset at creation time;
-# fix both so a routine behaves the same whatever the server's defaults.
+# fix both so a routine behaves the same whatever the server's defaults
+# (its string literals take this collation; its variables declare theirs).
 SESSION_SETUP = (
     "SET SESSION sql_mode = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,STRICT_ALL_TABLES,"
     "NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
-    "SET NAMES utf8mb4",
+    "SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci",
     "SET SESSION time_zone = '+00:00'",
 )
 
@@ -47,6 +48,9 @@ HEADER = re.compile(
     re.IGNORECASE,
 )
 CREATE_WORD = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?", re.IGNORECASE)
+# The "Granted to" section of a routine's COMMENT: which least-privileged account
+# gets EXECUTE on it (parkstats.grants reads it; the routine file is the one place).
+GRANTED_TO = re.compile(r"^Granted to\n-+\n(\w+):", re.MULTILINE)
 
 
 class RoutineError(RuntimeError):
@@ -60,6 +64,12 @@ class RoutineFile:
     name: str
     statement: str
     checksum: str
+
+    @property
+    def granted_to(self) -> str | None:
+        """The account role (``api``, ``collector``) given EXECUTE on this routine."""
+        match = GRANTED_TO.search(self.statement)
+        return match.group(1) if match else None
 
     @classmethod
     def load(cls, path: Path) -> RoutineFile:

@@ -27,8 +27,8 @@ BEGIN
     DECLARE v_hourly_purged DATETIME DEFAULT NULL;
     DECLARE v_ok TINYINT DEFAULT 0;
     DECLARE v_rows BIGINT DEFAULT 0;
-    DECLARE v_error VARCHAR(1024) DEFAULT NULL;
-    DECLARE v_summary VARCHAR(1024);
+    DECLARE v_error VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT NULL;
+    DECLARE v_summary VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
     SELECT utc_start
       INTO v_day_start

@@ -23,8 +23,8 @@ BEGIN
     DECLARE v_real_start DATETIME(6) DEFAULT UTC_TIMESTAMP(6);
     DECLARE v_ok TINYINT DEFAULT 0;
     DECLARE v_rows BIGINT DEFAULT 0;
-    DECLARE v_error VARCHAR(1024) DEFAULT NULL;
-    DECLARE v_summary VARCHAR(1024);
+    DECLARE v_error VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT NULL;
+    DECLARE v_summary VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
     IF p_year IS NULL OR p_year < 2000 OR p_year > 2100 THEN
         SET v_summary = CONCAT('Skipped year ', COALESCE(p_year, 'NULL'),

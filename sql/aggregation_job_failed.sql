@@ -2,8 +2,8 @@ CREATE PROCEDURE aggregation_job_failed(
     IN p_job_id      BIGINT UNSIGNED,
     IN p_finished_at DATETIME(3),
     IN p_errno       INT,
-    IN p_sqlstate    CHAR(5),
-    IN p_message     VARCHAR(1024)
+    IN p_sqlstate    CHAR(5) CHARACTER SET ascii COLLATE ascii_bin,
+    IN p_message     VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci
 )
     SQL SECURITY INVOKER
     MODIFIES SQL DATA

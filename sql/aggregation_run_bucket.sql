@@ -1,15 +1,15 @@
 CREATE PROCEDURE aggregation_run_bucket(
-    IN p_level VARCHAR(8),
+    IN p_level VARCHAR(8) CHARACTER SET ascii COLLATE ascii_bin,
     IN p_start DATETIME,
     IN p_end DATETIME,
-    IN p_job_type VARCHAR(16),
+    IN p_job_type VARCHAR(16) CHARACTER SET ascii COLLATE ascii_bin,
     IN p_on_failure TINYINT,
     IN p_advance TINYINT,
     IN p_now DATETIME,
     IN p_real_start DATETIME(6),
     OUT p_ok TINYINT,
     OUT p_rows BIGINT,
-    OUT p_error VARCHAR(1024))
+    OUT p_error VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci)
     SQL SECURITY INVOKER
     MODIFIES SQL DATA
     COMMENT '
@@ -52,9 +52,9 @@ CALL aggregation_run_bucket(''hourly'', ''2026-11-23 14:00:00'', ''2026-11-23 15
 '
 BEGIN
     DECLARE v_started DATETIME(3);
-    DECLARE v_sqlstate CHAR(5) DEFAULT NULL;
+    DECLARE v_sqlstate CHAR(5) CHARACTER SET ascii COLLATE ascii_bin DEFAULT NULL;
     DECLARE v_errno INT DEFAULT NULL;
-    DECLARE v_message VARCHAR(1024) DEFAULT NULL;
+    DECLARE v_message VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT NULL;
     DECLARE v_daily_done DATETIME DEFAULT NULL;
     DECLARE v_week_rows BIGINT DEFAULT 0;
 

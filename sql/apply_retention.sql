@@ -37,7 +37,7 @@ CALL apply_retention();
 proc: BEGIN
     DECLARE v_now DATETIME;
     DECLARE v_real_start DATETIME(6);
-    DECLARE v_lock_name VARCHAR(64);
+    DECLARE v_lock_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
     DECLARE v_job_id BIGINT UNSIGNED DEFAULT NULL;
     DECLARE v_raw_cutoff DATETIME;
     DECLARE v_hourly_cutoff DATETIME;
@@ -48,13 +48,13 @@ proc: BEGIN
     DECLARE v_hourly_purged DATETIME DEFAULT NULL;
     DECLARE v_new_raw_purged DATETIME DEFAULT NULL;
     DECLARE v_position BIGINT DEFAULT 0;
-    DECLARE v_partition VARCHAR(64);
-    DECLARE v_description VARCHAR(64);
+    DECLARE v_partition VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin;
+    DECLARE v_description VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin;
     DECLARE v_lower DATETIME DEFAULT '1000-01-01 00:00:00';
     DECLARE v_upper DATETIME;
     DECLARE v_dirty DATETIME;
     DECLARE v_queued_day DATETIME;
-    DECLARE v_kept VARCHAR(1024) DEFAULT NULL;
+    DECLARE v_kept VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT NULL;
     DECLARE v_dropped INT DEFAULT 0;
     DECLARE v_oldest_dropped DATETIME DEFAULT NULL;
     DECLARE v_batch BIGINT;
@@ -63,10 +63,10 @@ proc: BEGIN
     DECLARE v_log_deleted BIGINT DEFAULT 0;
     DECLARE v_operating_deleted BIGINT DEFAULT 0;
     DECLARE v_operating_cutoff DATE DEFAULT NULL;
-    DECLARE v_summary VARCHAR(1024);
-    DECLARE v_sqlstate CHAR(5);
+    DECLARE v_summary VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+    DECLARE v_sqlstate CHAR(5) CHARACTER SET ascii COLLATE ascii_bin;
     DECLARE v_errno INT;
-    DECLARE v_message VARCHAR(1024);
+    DECLARE v_message VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
     DECLARE EXIT HANDLER FOR SQLEXCEPTION
     BEGIN

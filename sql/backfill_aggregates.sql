@@ -36,7 +36,7 @@ CALL backfill_aggregates(''2026-01-01 08:00:00'', ''2026-02-01 08:00:00'');
 proc: BEGIN
     DECLARE v_now DATETIME;
     DECLARE v_real_start DATETIME(6);
-    DECLARE v_lock_name VARCHAR(64);
+    DECLARE v_lock_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
     DECLARE v_job_id BIGINT UNSIGNED DEFAULT NULL;
     DECLARE v_from DATETIME;
     DECLARE v_to DATETIME;
@@ -61,7 +61,7 @@ proc: BEGIN
     DECLARE v_year SMALLINT;
     DECLARE v_ok TINYINT;
     DECLARE v_rows BIGINT;
-    DECLARE v_error VARCHAR(1024);
+    DECLARE v_error VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
     DECLARE v_hours INT DEFAULT 0;
     DECLARE v_hour_rows BIGINT DEFAULT 0;
     DECLARE v_days INT DEFAULT 0;
@@ -70,10 +70,10 @@ proc: BEGIN
     DECLARE v_failures INT DEFAULT 0;
     DECLARE v_skipped_hours INT DEFAULT 0;
     DECLARE v_skipped_days INT DEFAULT 0;
-    DECLARE v_summary VARCHAR(1024);
-    DECLARE v_sqlstate CHAR(5);
+    DECLARE v_summary VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+    DECLARE v_sqlstate CHAR(5) CHARACTER SET ascii COLLATE ascii_bin;
     DECLARE v_errno INT;
-    DECLARE v_message VARCHAR(1024);
+    DECLARE v_message VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
     DECLARE EXIT HANDLER FOR SQLEXCEPTION
     BEGIN

@@ -1,5 +1,5 @@
 CREATE FUNCTION daily_partition_list(p_from DATE, p_to DATE)
-    RETURNS MEDIUMTEXT
+    RETURNS MEDIUMTEXT CHARACTER SET ascii COLLATE ascii_bin
     DETERMINISTIC
     READS SQL DATA
     SQL SECURITY INVOKER
@@ -20,7 +20,7 @@ Example
 SELECT daily_partition_list(''2026-11-24'', ''2026-11-26'');
 '
 BEGIN
-    DECLARE v_list MEDIUMTEXT;
+    DECLARE v_list MEDIUMTEXT CHARACTER SET ascii COLLATE ascii_bin;
     SET SESSION group_concat_max_len = 4194304;
     SELECT GROUP_CONCAT(
                CONCAT('PARTITION p', DATE_FORMAT(local_date, '%Y%m%d'),

@@ -28,7 +28,7 @@ BEGIN
     DECLARE v_today DATE DEFAULT DATE(parkstats_now());
     DECLARE v_until DATE;
     DECLARE v_added INT DEFAULT 0;
-    DECLARE v_list MEDIUMTEXT;
+    DECLARE v_list MEDIUMTEXT CHARACTER SET ascii COLLATE ascii_bin;
     DECLARE v_archive_end DATE DEFAULT NULL;
 
     SET SESSION group_concat_max_len = 4194304;

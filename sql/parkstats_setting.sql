@@ -1,5 +1,5 @@
-CREATE FUNCTION parkstats_setting(p_name VARCHAR(64))
-    RETURNS VARCHAR(255)
+CREATE FUNCTION parkstats_setting(p_name VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin)
+    RETURNS VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci
     NOT DETERMINISTIC
     READS SQL DATA
     SQL SECURITY INVOKER
@@ -18,8 +18,8 @@ Example
 SELECT parkstats_setting(''raw_retention_days'');
 '
 BEGIN
-    DECLARE v_value VARCHAR(255) DEFAULT NULL;
-    DECLARE v_message VARCHAR(255);
+    DECLARE v_value VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT NULL;
+    DECLARE v_message VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
     SELECT setting_value
       INTO v_value
       FROM settings

@@ -30,7 +30,7 @@ CALL run_aggregation();
 proc: BEGIN
     DECLARE v_now DATETIME;
     DECLARE v_real_start DATETIME(6);
-    DECLARE v_lock_name VARCHAR(64);
+    DECLARE v_lock_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
     DECLARE v_cycle_id BIGINT UNSIGNED DEFAULT NULL;
     DECLARE v_raw_purged DATETIME DEFAULT NULL;
     DECLARE v_hourly_purged DATETIME DEFAULT NULL;
@@ -48,7 +48,7 @@ proc: BEGIN
     DECLARE v_grace INT;
     DECLARE v_ok TINYINT;
     DECLARE v_rows BIGINT;
-    DECLARE v_error VARCHAR(1024);
+    DECLARE v_error VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
     DECLARE v_new_hours INT DEFAULT 0;
     DECLARE v_requeued_hours INT DEFAULT 0;
     DECLARE v_days INT DEFAULT 0;
@@ -57,10 +57,10 @@ proc: BEGIN
     DECLARE v_hour_rows BIGINT DEFAULT 0;
     DECLARE v_count INT;
     DECLARE v_first_new DATETIME DEFAULT NULL;
-    DECLARE v_summary VARCHAR(1024);
-    DECLARE v_sqlstate CHAR(5);
+    DECLARE v_summary VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+    DECLARE v_sqlstate CHAR(5) CHARACTER SET ascii COLLATE ascii_bin;
     DECLARE v_errno INT;
-    DECLARE v_message VARCHAR(1024);
+    DECLARE v_message VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
     DECLARE EXIT HANDLER FOR SQLEXCEPTION
     BEGIN

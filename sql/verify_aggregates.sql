@@ -37,7 +37,7 @@ CALL verify_aggregates(''2026-11-01 07:00:00'', ''2026-11-24 08:00:00'');
 BEGIN
     DECLARE v_now DATETIME DEFAULT parkstats_now();
     DECLARE v_real_start DATETIME(6) DEFAULT UTC_TIMESTAMP(6);
-    DECLARE v_lock_name VARCHAR(64) DEFAULT LEFT(CONCAT('parkstats_aggregation.', DATABASE()), 64);
+    DECLARE v_lock_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT LEFT(CONCAT('parkstats_aggregation.', DATABASE()), 64);
     DECLARE v_from DATETIME;
     DECLARE v_to DATETIME;
     DECLARE v_hourly_to DATETIME;
@@ -59,7 +59,7 @@ BEGIN
     DECLARE v_years BIGINT DEFAULT 0;
     DECLARE v_ignored BIGINT;
     DECLARE v_differences BIGINT DEFAULT 0;
-    DECLARE v_summary VARCHAR(1024);
+    DECLARE v_summary VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
     DECLARE EXIT HANDLER FOR SQLEXCEPTION
     BEGIN
@@ -160,11 +160,11 @@ BEGIN
 
     DROP TEMPORARY TABLE IF EXISTS verify_differences;
     CREATE TEMPORARY TABLE verify_differences (
-        level                 VARCHAR(8)   CHARACTER SET ascii NOT NULL,
+        level                 VARCHAR(8)   CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
         period_start          DATETIME     NOT NULL,
         park_id               INT UNSIGNED NOT NULL,
-        problem               VARCHAR(16)  CHARACTER SET ascii NOT NULL,
-        columns_differing     VARCHAR(255) CHARACTER SET ascii NULL,
+        problem               VARCHAR(16)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+        columns_differing     VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NULL,
         expected_sample_count BIGINT       NULL,
         actual_sample_count   BIGINT       NULL
     ) ENGINE = MEMORY;
