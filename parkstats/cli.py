@@ -1,4 +1,4 @@
-"""Command line: ``parkstats migrate | rollback | localdb | demo | collector | run``.
+"""Command line: ``parkstats migrate | rollback | grants | localdb | demo | collector | run``.
 
 ``make migrate`` and friends call these; each prints what it did.
 """
@@ -45,6 +45,12 @@ def cmd_rollback(args: argparse.Namespace) -> None:
     url = database_url()
     print(f"Rolling back every migration on {url}")
     rollback_schema(url)
+
+
+def cmd_grants(args: argparse.Namespace) -> None:
+    from parkstats.grants import script
+
+    print(script(args.database, host=args.host), end="")
 
 
 def cmd_localdb(args: argparse.Namespace) -> None:
@@ -106,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
                    ).set_defaults(func=cmd_migrate)
     sub.add_parser("rollback", help="roll back every migration (drops all parkstats objects)"
                    ).set_defaults(func=cmd_rollback)
+    grants = sub.add_parser("grants", help="print the CREATE USER and GRANT statements of the "
+                            "three least-privileged accounts (migration, API, collector)")
+    grants.add_argument("--database", required=True, help="the parkstats database (schema) name")
+    grants.add_argument("--host", default="%", help="the accounts' host part (default %%)")
+    grants.set_defaults(func=cmd_grants)
     local = sub.add_parser("localdb", help="the project's own local server in .localdb/")
     local.add_argument("action", choices=("start", "stop", "status", "url"))
     local.set_defaults(func=cmd_localdb)
@@ -140,11 +151,12 @@ def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     from pymysql import MySQLError
 
+    from parkstats.preflight import PreflightError
     from parkstats.routines import RoutineError
 
     try:
         args.func(args)
-    except (ServerUnavailable, RoutineError, ValueError) as exc:
+    except (ServerUnavailable, RoutineError, PreflightError, ValueError) as exc:
         sys.exit(f"parkstats: {exc}")
     except MySQLError as exc:
         # A clear line, not a traceback: (errno, server message).

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from yoyo import get_backend, read_migrations
 
-from parkstats import MIGRATIONS_DIR, SQL_DIR, routines
-from parkstats.db import DatabaseUrl, connect, create_database
+from parkstats import MIGRATIONS_DIR, SQL_DIR, preflight, routines
+from parkstats.db import DatabaseUrl, connect
 
 # Routines that keep running_daily_park_stats as snapshots come in.
 RUNNING_SUM_ROUTINES = frozenset({
@@ -30,8 +30,11 @@ SELECT GREATEST(COALESCE((SELECT DATE(done_through) FROM aggregation_watermarks
 
 
 def migrate(url: DatabaseUrl, say: Callable[[str], None] = print) -> None:
-    """Bring the database at ``url`` up to date; safe to run again."""
-    create_database(url)
+    """Bring the database at ``url`` up to date; safe to run again.
+
+    Checks the server and the account first (parkstats.preflight): when they
+    cannot take the whole install, raises PreflightError having changed nothing."""
+    preflight.check(url, say)
     apply_schema(url, say)
     with connect(url) as conn:
         changed = routines.install(conn, SQL_DIR, say)

@@ -18,5 +18,9 @@ p_wait_count (BIGINT): SUM(wait_count) = sum of rides_reporting.
 Example
 -------
 SELECT avg_wait_of(SUM(wait_sum), SUM(wait_count)) FROM yearly_park_stats WHERE year = 2026;
+
+Granted to
+----------
+api: EXECUTE (the API calls it, or expands it in place).
 '
 RETURN CASE WHEN p_wait_count > 0 THEN p_wait_sum / p_wait_count END

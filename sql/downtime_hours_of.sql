@@ -20,5 +20,9 @@ Example
 SELECT downtime_hours_of(SUM(down_samples),
                          parkstats_setting(''snapshot_interval_minutes''))
   FROM hourly_park_stats WHERE park_id = 7;
+
+Granted to
+----------
+api: EXECUTE (the API calls it, or expands it in place).
 '
 RETURN CAST(COALESCE(p_samples, 0) AS DECIMAL(30, 10)) * p_interval_minutes / 60

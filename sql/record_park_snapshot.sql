@@ -2,9 +2,9 @@ CREATE PROCEDURE record_park_snapshot(
     IN p_park_id     INT UNSIGNED,
     IN p_recorded_at DATETIME,
     IN p_park_open   TINYINT,
-    IN p_rides_json  LONGTEXT
+    IN p_rides_json  LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin
 )
-    SQL SECURITY INVOKER
+    SQL SECURITY DEFINER
     MODIFIES SQL DATA
     COMMENT '
 Description
@@ -44,12 +44,16 @@ Example
 CALL record_park_snapshot(7, ''2026-11-24 18:05:00'', 1,
     ''[{"ride_id": 12, "status": "OPERATING", "wait_minutes": 35},
       {"ride_id": 13, "status": "DOWN"}]'');
+
+Granted to
+----------
+collector: EXECUTE, its only privilege (SQL SECURITY DEFINER: it writes with its definer''s rights).
 '
 BEGIN
     DECLARE v_now DATETIME DEFAULT parkstats_now();
     DECLARE v_closed_means_down TINYINT;
     DECLARE v_local_date DATE;
-    DECLARE v_problem VARCHAR(512) DEFAULT NULL;
+    DECLARE v_problem VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT NULL;
 
     DECLARE EXIT HANDLER FOR SQLEXCEPTION
     BEGIN
@@ -100,11 +104,11 @@ BEGIN
         ord          INT UNSIGNED  NOT NULL,
         elem         JSON          NULL,
         ride_id      INT UNSIGNED  NULL,
-        status       VARCHAR(32)   NULL,
+        status       VARCHAR(32)   CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NULL,
         wait_minutes DECIMAL(8, 2) NULL,
         ride_park_id INT UNSIGNED  NULL,
         weight       TINYINT       NULL,
-        ride_class   VARCHAR(16)   NULL,
+        ride_class   VARCHAR(16)   CHARACTER SET ascii COLLATE ascii_bin NULL,
         counts_in_weight TINYINT   NULL,
         PRIMARY KEY (ord)
     );

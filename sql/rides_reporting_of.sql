@@ -18,6 +18,10 @@ p_open_samples (BIGINT): SUM(open_sample_count).
 Example
 -------
 SELECT rides_reporting_of(2400, 100);  -- 24
+
+Granted to
+----------
+api: EXECUTE (the API calls it, or expands it in place).
 '
 RETURN CASE WHEN p_open_samples > 0
             THEN ROUND(CAST(COALESCE(p_wait_count, 0) AS DECIMAL(30, 10)) / p_open_samples)

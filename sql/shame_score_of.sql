@@ -20,5 +20,9 @@ Example
 -------
 SELECT park_id, shame_score_of(SUM(shame_sum), SUM(shame_count))
   FROM daily_park_stats WHERE stat_date >= ''2026-11-01'' GROUP BY park_id;
+
+Granted to
+----------
+api: EXECUTE (the API calls it, or expands it in place).
 '
 RETURN CASE WHEN p_shame_count > 0 THEN p_shame_sum / p_shame_count END

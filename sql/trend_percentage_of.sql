@@ -18,5 +18,9 @@ p_before (DECIMAL): the same metric in the previous period.
 Example
 -------
 SELECT trend_percentage_of(2.7, 2.4);  -- 12.5
+
+Granted to
+----------
+api: EXECUTE (the API calls it, or expands it in place).
 '
 RETURN CASE WHEN p_before <> 0 AND p_now IS NOT NULL THEN (p_now - p_before) * 100 / p_before END

@@ -18,6 +18,10 @@ p_down_samples (BIGINT): SUM(down_samples) of the period.
 Example
 -------
 SELECT uptime_percentage_of(930, 70);  -- 93.0
+
+Granted to
+----------
+api: EXECUTE (the API calls it, or expands it in place).
 '
 RETURN CASE WHEN p_operating_samples + p_down_samples > 0
             THEN CAST(p_operating_samples AS DECIMAL(30, 10)) * 100

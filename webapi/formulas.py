@@ -4,15 +4,14 @@ The metrics are defined once, by the stored functions of ``sql/``
 (``shame_score_of`` and the other ``*_of`` functions). Calling a stored
 function costs the server about 5 us a row, as much as the rest of a ranking
 over pre-aggregated rows, so the API does not call them: it reads each
-function's installed definition (``information_schema``: its single
+function's installed definition (the view ``function_definitions``: its single
 ``RETURN`` expression, parameter types and return type) and writes the
 expression into the statement instead, with every argument and the result
 cast to the declared types, which is what a call does to them. A function
-whose body is not a single ``RETURN``, or whose definition the API's user may
-not read (information_schema shows it to the definer and to users allowed to
-see routine definitions), is left as a call: slower, never wrong. The
-expansion is re-read when ``routine_versions`` says the routines were
-re-installed, so a changed formula reaches the API without a restart.
+whose body is not a single ``RETURN``, or whose definition cannot be read, is
+left as a call: slower, never wrong. The expansion is re-read when
+``routine_versions`` says the routines were re-installed, so a changed formula
+reaches the API without a restart.
 """
 
 from __future__ import annotations
@@ -57,24 +56,23 @@ class Formula:
 
 
 def read_formulas(db) -> dict[str, Formula]:
-    """The installed metric functions of the API's database."""
+    """The installed metric functions of the API's database.
+
+    Read through the view ``function_definitions`` (sql/), which shows routine
+    bodies to the read-only API account too."""
     names = ", ".join(["%s"] * len(FUNCTIONS))
-    routines = db.query(
-        "SELECT ROUTINE_NAME AS name, ROUTINE_DEFINITION AS body, DTD_IDENTIFIER AS returns "
-        "FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() "
-        f"AND ROUTINE_TYPE = 'FUNCTION' AND ROUTINE_NAME IN ({names})", FUNCTIONS)
-    parameters = db.query(
-        "SELECT SPECIFIC_NAME AS name, PARAMETER_NAME AS parameter, DTD_IDENTIFIER AS dtd "
-        "FROM information_schema.PARAMETERS WHERE SPECIFIC_SCHEMA = DATABASE() "
-        f"AND ORDINAL_POSITION > 0 AND SPECIFIC_NAME IN ({names}) "
-        "ORDER BY SPECIFIC_NAME, ORDINAL_POSITION", FUNCTIONS)
+    rows = db.query(
+        "SELECT function_name AS name, body, ordinal_position AS position, "
+        "parameter_name AS parameter, dtd_identifier AS dtd FROM function_definitions "
+        f"WHERE function_name IN ({names}) ORDER BY function_name, ordinal_position", FUNCTIONS)
     out = {}
-    for row in routines:
-        match = _RETURN.match(row["body"] or "")
-        params = tuple((p["parameter"], _cast_type(p["dtd"]))
-                       for p in parameters if p["name"] == row["name"])
-        out[row["name"]] = Formula(row["name"], params, match.group(1) if match else None,
-                                   _cast_type(row["returns"]))
+    for name in dict.fromkeys(row["name"] for row in rows):
+        own = [row for row in rows if row["name"] == name]
+        match = _RETURN.match(own[0]["body"] or "")
+        params = tuple((p["parameter"], _cast_type(p["dtd"])) for p in own if p["position"] > 0)
+        returns = next(p["dtd"] for p in own if p["position"] == 0)
+        out[name] = Formula(name, params, match.group(1) if match else None,
+                            _cast_type(returns))
     return out
 
 
