@@ -7,7 +7,13 @@ data generator and the collector simulation.
 
 from pathlib import Path
 
-#: Repository root (the package is installed editable from the checkout).
-ROOT = Path(__file__).resolve().parent.parent
-SQL_DIR = ROOT / "sql"
-MIGRATIONS_DIR = ROOT / "migrations"
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The routines and the schema migrations, found through the package: in a
+#: checkout ``parkstats/sql`` and ``parkstats/migrations`` are links to the
+#: repository's top-level ``sql/`` and ``migrations/``; an installed package
+#: (``pip install .``) carries copies of them as package data.
+SQL_DIR = (PACKAGE_DIR / "sql").resolve()
+MIGRATIONS_DIR = (PACKAGE_DIR / "migrations").resolve()
+#: The folder holding the package: in a checkout, the repository, where
+#: ``make run`` and ``make bench`` keep their git-ignored server data.
+ROOT = PACKAGE_DIR.parent

@@ -8,6 +8,10 @@ Where the server comes from, in order:
 3. a MySQL 8 container via testcontainers, where a Docker engine runs;
 4. otherwise every test fails with a message saying what to install.
 
+``server_with`` starts further throwaway servers with other settings (a
+latin1 default, binary logging...), each once per session, for the tests of
+installing on servers as DBAs run them.
+
 The schema is migrated once per session.  Each test gets it clean: data
 tables truncated, settings and watermarks reset, events disabled (tests that
 need the scheduler enable it themselves).  Tests that change routines or the
@@ -74,6 +78,29 @@ def server_url():
         return
     pytest.fail(f"No database server for the tests: {local_problem}. "
                 "No Docker engine either, so testcontainers cannot help.", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def server_with(tmp_path_factory):
+    """``server_with(name, *options)``: a throwaway local server started with extra
+    options (after, so overriding, the harness defaults), once per name and session;
+    stopped and removed at the end."""
+    started: dict[str, LocalServer] = {}
+
+    def start(name: str, *options: str) -> LocalServer:
+        if name not in started:
+            try:
+                server = LocalServer(tmp_path_factory.mktemp(name), options=options)
+                server.start()
+            except ServerUnavailable as exc:
+                pytest.fail(f"cannot start a {name} server for this test: {exc}", pytrace=False)
+            started[name] = server
+        return started[name]
+
+    yield start
+    for server in started.values():
+        server.stop()
+        server.remove()
 
 
 @pytest.fixture(scope="session")
