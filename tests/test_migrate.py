@@ -45,7 +45,7 @@ def sql_copy(tmp_path):
 
 def test_only_the_edited_routine_is_reinstalled(fresh_db_url, sql_copy):
     migrate_quietly(fresh_db_url)
-    path = sql_copy / "parkstats_setting.sql"
+    path = sql_copy / "common" / "parkstats_setting.sql"
     path.write_text(path.read_text().replace("Signals an error", "Raises an error"))
     with connect(fresh_db_url) as conn:
         changed = routines.install(conn, sql_copy, say=lambda _line: None)
@@ -61,7 +61,7 @@ def test_only_the_edited_routine_is_reinstalled(fresh_db_url, sql_copy):
 def test_a_broken_routine_fails_with_its_name_and_the_old_one_keeps_working(
         fresh_db_url, sql_copy):
     migrate_quietly(fresh_db_url)
-    path = sql_copy / "parkstats_setting.sql"
+    path = sql_copy / "common" / "parkstats_setting.sql"
     path.write_text(path.read_text().replace("RETURN v_value;", "RETURN v_value +;"))
     with connect(fresh_db_url) as conn:
         with pytest.raises(routines.RoutineError) as refused:
