@@ -56,14 +56,28 @@ class Database:
             with self._lock:
                 if self._pool is None:
                     self._pool = PooledDB(
-                        creator=pymysql, mincached=0, maxcached=self._pool_size,
+                        creator=self._connect, mincached=0, maxcached=self._pool_size,
                         maxconnections=self._pool_size, blocking=True,
                         # On checkout, a connection pymysql closed (after a timeout or a
                         # loss) is reopened; an open one is used without a round trip.
                         ping=(1, lambda con: con.open),
                         isfatal=lambda exc: not _timed_out(exc),
-                        reset=False, **self._kwargs)
+                        reset=False)
         return self._pool
+
+    def _connect(self):
+        """A new connection, unless the breaker is open. DBUtils opens connections while
+        it holds the pool's lock, so requests waiting for that lock would each wait a
+        connect timeout in turn: the first failure trips the breaker right here, and
+        the ones queued behind it fail at once."""
+        self._refuse_if_open()
+        try:
+            return pymysql.connect(**self._kwargs)
+        except pymysql.MySQLError as exc:
+            self.breaker.trip(str(exc))
+            raise
+
+    _connect.dbapi = pymysql  # what DBUtils reads the error classes from
 
     def query(self, sql: str, params=()) -> list[dict]:
         """Run one parameterised SELECT; rows as dicts (DECIMAL kept for exact rounding)."""
@@ -86,8 +100,7 @@ class Database:
     def _run(self, sql: str, params) -> list[dict]:
         try:
             conn = self._get_pool().connection()
-        except pymysql.MySQLError as exc:
-            self.breaker.trip(str(exc))
+        except pymysql.MySQLError as exc:  # the breaker is tripped by _connect
             raise DatabaseUnavailable(str(exc)) from exc
         try:
             cur = conn.cursor(pymysql.cursors.DictCursor)
