@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import database, jobs, load, rankings, report
+from bench import database, jobs, load, rankings, report, resilience
 from bench.httpserver import ApiServer
 from parkstats.db import connect
 
@@ -63,6 +63,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="keep the aggregates of the previous run: no backfill, floor, cycles "
                         "(for quick iterations on the rankings; a full run never skips)")
     p.add_argument("--skip-load", action="store_true")
+    p.add_argument("--slow-clients", type=int, default=1000,
+                   help="idle connections, and as many slowly-sending ones, held while normal "
+                        "requests are timed (1000)")
+    p.add_argument("--only-resilience", action="store_true",
+                   help="only the bursts (cold, warm, floor) and the resilience section")
     p.add_argument("--skip-retention", action="store_true")
     p.add_argument("--rebuild", action="store_true", help="rebuild the bench database")
     p.add_argument("--output", help="JSON file (default bench/results/bench-<time>-<days>d.json)")
@@ -104,6 +109,16 @@ def run(args: argparse.Namespace) -> int:
     }}
 
     rankings.PERIODS = tuple(p for p in args.periods.split(",") if p)
+    log_path = report.RESULTS_DIR / "gunicorn.log"
+    report.RESULTS_DIR.mkdir(exist_ok=True)
+    load.raise_fd_limit()  # gunicorn inherits it too
+    paths = [rankings.path(e, p) for p in rankings.PERIODS for e in rankings.ENDPOINTS]
+    if args.only_resilience:
+        with ApiServer(str(url), now, cache_seconds=30, log_path=log_path) as api:
+            results["load"] = {"server": api.settings()}
+            bursts(args, api, paths, results, log_path)
+        measure_resilience(args, url, now, paths, results, log_path)
+        return finish(results, began, args.output and Path(args.output))
     if args.skip_jobs:
         results["jobs"] = {}
     else:
@@ -116,30 +131,16 @@ def run(args: argparse.Namespace) -> int:
         url, now, repeat=args.repeat, baseline_repeat=args.baseline_repeat,
         baseline_budget_s=args.baseline_budget, say=say)
 
-    log_path = report.RESULTS_DIR / "gunicorn.log"
-    report.RESULTS_DIR.mkdir(exist_ok=True)
-    load.raise_fd_limit()  # gunicorn inherits it too
     say("\n== Rankings over HTTP, response cache off ==")
     with ApiServer(str(url), now, cache_seconds=0, log_path=log_path) as api:
         nocache = rankings.measure_http(api.port, repeat=args.repeat, key="http_nocache", say=say)
     say("\n== Rankings over HTTP, response cache on (30 s) ==")
-    paths = [rankings.path(e, p) for p in rankings.PERIODS for e in rankings.ENDPOINTS]
     with ApiServer(str(url), now, cache_seconds=30, log_path=log_path) as api:
         results["load"] = {"server": api.settings()}
         if not args.skip_load:
-            # First, before any request of these URLs: the burst meets a cold cache.
-            say(f"\n== Load: {args.burst} concurrent requests, response cache cold ==")
-            results["load"]["burst_cold"] = load.burst(api.port, paths, args.burst, warm=False)
-            b = results["load"]["burst_cold"]
-            say(f"  wall {b['wall_s']} s, max {b['latency']['max_ms']} ms, "
-                f"errors {b['errors']} {b['error_kinds'] or ''}")
+            bursts(args, api, paths, results, log_path)
         cache = rankings.measure_http(api.port, repeat=args.repeat, key="http_cache", say=say)
         if not args.skip_load:
-            say(f"\n== Load: {args.burst} concurrent requests, response cache warm ==")
-            results["load"]["burst"] = load.burst(api.port, paths, args.burst)
-            b = results["load"]["burst"]
-            say(f"  wall {b['wall_s']} s, max {b['latency']['max_ms']} ms, "
-                f"errors {b['errors']} {b['error_kinds'] or ''}")
             say(f"\n== Load: {args.held} connections held ==")
             results["load"]["held"] = load.held(api.port, paths, args.held,
                                                 ramp_s=args.held_ramp, hold_s=args.held_hold,
@@ -150,6 +151,8 @@ def run(args: argparse.Namespace) -> int:
     results["rankings"] = rankings.combine(db_part, nocache, cache)
     output = args.output and Path(args.output)
     output = report.save(results, output)  # kept even if a later phase fails
+    if not args.skip_load:
+        measure_resilience(args, url, now, paths, results, log_path)
 
     small_days = min(30, args.days // 4)
     if not args.skip_retention and small_days < args.retention_drops + 2:
@@ -166,12 +169,45 @@ def run(args: argparse.Namespace) -> int:
             say(f"  retention failed: {exc}")
             results["retention"] = {"error": f"{type(exc).__name__}: {exc}"}
 
+    return finish(results, began, output)
+
+
+def finish(results: dict, began: float, output: Path | None) -> int:
     results["targets"] = report.targets(results)
     results["meta"]["seconds"] = round(time.monotonic() - began, 1)
     path = report.save(results, output)
     say("\n" + report.table(results))
     say(f"\nResults: {path} (and bench/results/latest.json); took {results['meta']['seconds']} s")
     return 0
+
+
+def bursts(args, api: ApiServer, paths: list[str], results: dict, log_path: Path) -> None:
+    """The burst with the cache cold (first, before any request of these URLs), warm,
+    and its floor: the same server answering the same bytes from a trivial app."""
+    for key, label, warm in (("burst_cold", "cold", False), ("burst", "warm", True)):
+        say(f"\n== Load: {args.burst} concurrent requests, response cache {label} ==")
+        results["load"][key] = b = load.burst(api.port, paths, args.burst, warm=warm)
+        say(f"  wall {b['wall_s']} s, max {b['latency']['max_ms']} ms, "
+            f"errors {b['errors']} {b['error_kinds'] or ''}")
+    say(f"\n== Load: {args.burst} concurrent requests, floor (trivial app, same bytes) ==")
+    results["load"]["burst_floor"] = b = resilience.floor(api, paths, args.burst, log_path)
+    b["cache"] = "n/a (floor: bench.floor, the same bytes)"
+    say(f"  wall {b['wall_s']} s, max {b['latency']['max_ms']} ms, errors {b['errors']}")
+
+
+def measure_resilience(args, url, now, paths: list[str], results: dict,
+                       log_path: Path) -> None:
+    say("\n== Resilience: the database hangs (SIGSTOP), then resumes ==")
+    res = results.setdefault("resilience", {})
+    res["hung_database"] = h = resilience.hung_database(str(url), now, database.server(),
+                                                         paths, log_path)
+    say(f"  worst {h['worst_ms']:.0f} ms while hung; fresh {h['fresh_after_resume_s']} s "
+        "after resuming")
+    say(f"\n== Resilience: {args.slow_clients} idle + {args.slow_clients} slowly-sending "
+        "connections ==")
+    with ApiServer(str(url), now, cache_seconds=30, log_path=log_path) as api:
+        res["slow_clients"] = c = resilience.slow_clients(api.port, paths, args.slow_clients)
+    say(f"  median delay {c['median_delay_ms']} ms")
 
 
 if __name__ == "__main__":

@@ -22,8 +22,9 @@ CONF = ROOT / "webapi" / "gunicorn_conf.py"
 
 class ApiServer:
     def __init__(self, database_url: str, now: datetime, *, cache_seconds: float,
-                 log_path: Path):
+                 log_path: Path, env: dict | None = None):
         self.port = free_port()
+        self.env = env or {}
         self.database_url = database_url
         self.now = now
         self.cache_seconds = cache_seconds
@@ -46,7 +47,7 @@ class ApiServer:
     def __enter__(self) -> ApiServer:
         env = dict(os.environ, PARKSTATS_DATABASE_URL=self.database_url,
                    PARKSTATS_CACHE_SECONDS=str(self.cache_seconds),
-                   PARKSTATS_BENCH_NOW=self.now.isoformat())
+                   PARKSTATS_BENCH_NOW=self.now.isoformat(), **self.env)
         self.log = open(self.log_path, "ab")  # noqa: SIM115
         self.process = subprocess.Popen(self.command, env=env, stdout=self.log,
                                         stderr=subprocess.STDOUT, start_new_session=True,

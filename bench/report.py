@@ -58,6 +58,18 @@ def targets(results: dict) -> list[dict]:
             f"{h.get('established_at_server_while_held')} established, {h['errors']} errors",
             "no error", h["errors"] == 0
             and (h.get("established_at_server_while_held") or 0) >= h["connections"])
+    res = results.get("resilience", {})
+    if "hung_database" in res:
+        h = res["hung_database"]
+        add("hung database: every request answers (stale, 503, health, metrics)",
+            f"max {h['worst_ms']:.0f} ms", "within 2 s", h["all_within_2s"])
+        add("hung database: fresh answers after it resumes",
+            f"{h['fresh_after_resume_s']} s", "within seconds (< 5 s)",
+            h["fresh_after_resume_s"] is not None and h["fresh_after_resume_s"] < 5)
+    if "slow_clients" in res:
+        c = res["slow_clients"]
+        add(f"{c['idle']} idle + {c['slow_sending']} slowly-sending connections",
+            f"median delay {c['median_delay_ms']} ms", "< 100 ms", c["within_100ms"])
     jobs = results.get("jobs", {})
     if "new_hour_cycle" in jobs:
         c = jobs["new_hour_cycle"]
@@ -104,7 +116,7 @@ def table(results: dict) -> str:
             f"{k}={v}" for k, v in load.get("server", {}).items()
             if k in ("worker_class", "workers", "threads", "worker_connections", "keepalive",
                      "cache_seconds")) + ")")
-        for key in ("burst_cold", "burst"):
+        for key in ("burst_cold", "burst", "burst_floor"):
             if key not in load:
                 continue
             b = load[key]
@@ -127,6 +139,23 @@ def table(results: dict) -> str:
                     s = h[key]
                     lines.append(f"    {label}: p50 {_ms(s)} ms, p99 {_ms(s, 'p99_ms')} ms, "
                                  f"max {_ms(s, 'max_ms')} ms (n={s['n']})")
+    res = results.get("resilience", {})
+    if res:
+        lines.append("")
+        lines.append("Resilience")
+        h = res.get("hung_database")
+        if h:
+            lines.append(f"  database hung (SIGSTOP), {h['rounds']} rounds of concurrent requests:")
+            for name, s in h["while_hung"].items():
+                lines.append(f"    {name:<18} p50 {_ms(s)} ms, p99 {_ms(s, 'p99_ms')} ms, max "
+                             f"{_ms(s, 'max_ms')} ms, answers {s['answers']}")
+            lines.append(f"  fresh answers {h['fresh_after_resume_s']} s after it resumed")
+        c = res.get("slow_clients")
+        if c:
+            lines.append(f"  sequential requests before / while {c['idle']} idle and "
+                         f"{c['slow_sending']} slowly-sending connections are held: median "
+                         f"{_ms(c['before'])} / {_ms(c['while_held'])} ms, p99 "
+                         f"{_ms(c['before'], 'p99_ms')} / {_ms(c['while_held'], 'p99_ms')} ms")
     jobs = results.get("jobs", {})
     if jobs:
         lines.append("")
