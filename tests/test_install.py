@@ -313,3 +313,12 @@ def test_an_installed_package_migrates_from_any_directory(server_url, tmp_path):
                 list((ROOT / "sql").rglob("*.sql")))
     finally:
         drop_database(url)
+
+
+def test_the_documented_grants_are_the_commands_output():
+    """docs/operations.md shows `parkstats grants --database parkstats` as it is."""
+    text = (ROOT / "docs" / "operations.md").read_text()
+    marker = "<!-- parkstats grants --database parkstats -->\n```sql\n"
+    assert marker in text
+    documented = text.split(marker, 1)[1].split("```", 1)[0]
+    assert documented == grants.script("parkstats")
