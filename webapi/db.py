@@ -39,10 +39,12 @@ def _timed_out(exc: BaseException) -> bool:
 
 
 class Database:
-    def __init__(self, url: str, *, breaker: DatabaseBreaker, pool_size: int = 32,
+    def __init__(self, url: str, *, breaker: DatabaseBreaker | None = None, pool_size: int = 32,
                  connect_timeout: float = 1, read_timeout: float = 1.5):
+        """``breaker``: the server's, shared by every pool of it (the API's services pass
+        one); by default one of this pool's own, probing every second."""
         self.url = DatabaseUrl.parse(url)
-        self.breaker = breaker
+        self.breaker = breaker or breaker_for(self.url, connect_timeout, read_timeout, 1)
         self.read_timeout = read_timeout
         self._kwargs = connect_kwargs(self.url, connect_timeout, read_timeout)
         self._pool_size = pool_size
@@ -128,6 +130,13 @@ def connect_kwargs(url: DatabaseUrl, connect_timeout: float, read_timeout: float
     kwargs.update(connect_timeout=connect_timeout, read_timeout=read_timeout,
                   write_timeout=read_timeout)
     return kwargs
+
+
+def breaker_for(url: DatabaseUrl, connect_timeout: float, read_timeout: float,
+                probe_seconds: float) -> DatabaseBreaker:
+    """The breaker of the server of ``url``, probing it with these timeouts."""
+    return DatabaseBreaker(f"{url.host}:{url.port}",
+                           probe(url, connect_timeout, read_timeout), probe_seconds)
 
 
 def probe(url: DatabaseUrl, connect_timeout: float, read_timeout: float):

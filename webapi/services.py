@@ -12,7 +12,7 @@ from parkstats.db import DatabaseUrl
 from webapi.breaker import DatabaseBreaker
 from webapi.cache import ResponseCache
 from webapi.calendar import Calendar
-from webapi.db import Database, probe
+from webapi.db import Database, breaker_for
 from webapi.metrics import Metrics
 from webapi.stats import PlanCache
 
@@ -55,11 +55,8 @@ class Services:
 
     def _breaker(self, url: str) -> DatabaseBreaker:
         config = self.config
-        database = DatabaseUrl.parse(url)
-        return DatabaseBreaker(
-            f"{database.host}:{database.port}",
-            probe(database, config["DB_CONNECT_TIMEOUT"], config["DB_READ_TIMEOUT"]),
-            config["PROBE_SECONDS"])
+        return breaker_for(DatabaseUrl.parse(url), config["DB_CONNECT_TIMEOUT"],
+                           config["DB_READ_TIMEOUT"], config["PROBE_SECONDS"])
 
     def now(self) -> datetime:
         """Naive UTC "now" (the injectable clock), whole seconds."""
