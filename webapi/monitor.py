@@ -36,7 +36,7 @@ def collect(svc, now: datetime) -> dict:
         "(SELECT done_through FROM aggregation_watermarks WHERE level = 'daily') AS daily")[0]
     events = {r["name"]: r["status"] for r in db.query(
         # The view, not information_schema.EVENTS: it shows the events to the
-        # read-only API account too (see sql/event_status.sql).
+        # read-only API account too (see sql/operations/event_status.sql).
         "SELECT event_name AS name, status FROM event_status "
         "WHERE event_name IN (%s, %s)", EVENTS)}
     view_error = None
