@@ -312,5 +312,19 @@ def banner(base: str, url: DatabaseUrl, server: LocalServer | None, status: int,
     say("                  event scheduler aggregates them every 5 minutes")
     stop = "the API, the collector" + (" and the local database server" if server else "")
     say(f"   Stop           Ctrl-C (stops {stop})")
+    if not parks_open_now(url):
+        say("")
+        say("   Night time     no demo park is open right now (they are in North America):")
+        say("                  live and today rankings stay empty until the first parks open")
+        say("                  (about 8 AM Eastern); yesterday, last_week, last_month and year")
+        say("                  are full.")
     say("=" * 78)
     say("")
+
+
+def parks_open_now(url: DatabaseUrl) -> bool:
+    """Whether any park's newest snapshot (within 15 minutes) says it is open."""
+    with connect(url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM park_snapshots "
+                    "WHERE recorded_at >= UTC_TIMESTAMP() - INTERVAL 15 MINUTE AND park_open = 1")
+        return cur.fetchone()[0] > 0
