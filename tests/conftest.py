@@ -36,7 +36,8 @@ from parkstats.migrate import migrate
 
 # Every table a test may fill, children first.
 DATA_TABLES = (
-    "park_snapshots", "ride_operating_days", "rides", "parks",
+    "ride_snapshots", "snapshot_recompute_queue", "park_snapshots", "ride_operating_days",
+    "rides", "parks",
     "hourly_park_stats", "daily_park_stats", "weekly_park_stats",
     "yearly_park_stats", "running_daily_park_stats",
     "aggregation_job_log", "aggregation_queue",

@@ -159,3 +159,90 @@ def complete_days(start: datetime, end: datetime) -> list[date]:
             days.append(day)
         day += timedelta(days=1)
     return days
+
+
+# --- Ride level: the down rule and the weights, from the ride rows -----------------
+
+DAYS7 = timedelta(days=7)
+
+
+def tier_weight(tier) -> int:
+    return {1: 3, 2: 2, 3: 1}.get(tier, 2)
+
+
+def _round_half_up(value: Decimal, places: int) -> Decimal:
+    from decimal import ROUND_HALF_UP
+
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _sql_divide(a, b) -> Decimal:
+    """a / b as the server computes a DECIMAL division: 4 more decimals, half up."""
+    return _round_half_up(Decimal(a) / Decimal(b), 4)
+
+
+def derive_snapshots(closed_means_down: dict, tiers: dict, snapshots: dict) -> dict:
+    """The derived columns of every park snapshot, from the ride rows alone.
+
+    ``closed_means_down``: {park_id: 0/1}; ``tiers``: {ride_id: tier or None};
+    ``snapshots``: {(park_id, recorded_at): (park_open, [(ride_id, status, wait), ...])}.
+    Returns {(park_id, recorded_at): {column: value}} with the columns of
+    park_snapshots, plus "rides": {ride_id: (ride_class, weight_counted)}.
+    The rules of docs/contract.md section 3, written independently of the SQL:
+    a ride is down when DOWN (or CLOSED at an open closed-means-down park) and it
+    was OPERATING in an earlier snapshot of the same local day; it weighs when
+    not in refurbishment and OPERATING at some time in [t - 7 days, t].
+    """
+    operating: dict[int, list[datetime]] = {}
+    for (_park, at), (_open, items) in snapshots.items():
+        for ride_id, status, _wait in items:
+            if status == "OPERATING":
+                operating.setdefault(ride_id, []).append(at)
+    derived = {}
+    for (park, at), (park_open, items) in snapshots.items():
+        day = local_date(at)
+        row = {"park_open": park_open, "rides_total": len(items), "rides_operating": 0,
+               "rides_down": 0, "rides_closed": 0, "rides_refurbishment": 0,
+               "weight_total": 0, "weight_down": 0, "rides": {}}
+        waits = []
+        for ride_id, status, wait in items:
+            times = operating.get(ride_id, [])
+            ran_earlier_today = any(t < at and local_date(t) == day for t in times)
+            ran_this_week = any(at - DAYS7 <= t <= at for t in times)
+            breakdown = status == "DOWN" or (
+                status == "CLOSED" and closed_means_down[park] == 1 and park_open == 1)
+            if status == "OPERATING":
+                ride_class = "operating"
+            elif status == "REFURBISHMENT":
+                ride_class = "refurbishment"
+            elif breakdown and ran_earlier_today:
+                ride_class = "down"
+            else:
+                ride_class = "closed"
+            weight = tier_weight(tiers[ride_id]) if (
+                status != "REFURBISHMENT" and (status == "OPERATING" or ran_this_week)) else 0
+            row[f"rides_{ride_class}"] += 1
+            row["weight_total"] += weight
+            if ride_class == "down":
+                row["weight_down"] += weight
+            if status == "OPERATING" and wait:
+                waits.append(wait)
+            row["rides"][ride_id] = (ride_class, weight)
+        row["shame_score"] = (None if row["weight_total"] == 0 else _round_half_up(
+            _sql_divide(row["weight_down"], row["weight_total"]) * 10, 2))
+        row["avg_wait_minutes"] = (_round_half_up(_sql_divide(sum(waits), len(waits)), 2)
+                                   if waits else None)
+        row["peak_wait_minutes"] = max(waits) if waits else None
+        row["rides_reporting"] = len(waits)
+        derived[(park, at)] = row
+    return derived
+
+
+def last_operated(snapshots: dict) -> dict:
+    """{ride_id: newest recorded_at showing the ride OPERATING}."""
+    newest: dict = {}
+    for (_park, at), (_open, items) in snapshots.items():
+        for ride_id, status, _wait in items:
+            if status == "OPERATING" and (ride_id not in newest or at > newest[ride_id]):
+                newest[ride_id] = at
+    return newest

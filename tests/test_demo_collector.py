@@ -1,6 +1,5 @@
 """The live collector simulation: record_park_snapshot() per park, gap filling."""
 
-import json
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,7 +35,8 @@ def test_collector_continues_the_history_without_gaps(db_url, db):
     # The collected snapshot went through record_park_snapshot (ride detail kept)
     # and agrees with its own ride list.
     for snap in rows(db, "SELECT * FROM park_snapshots WHERE recorded_at = %s", slot):
-        items = json.loads(snap["ride_statuses"])
+        items = rows(db, "SELECT status, wait_minutes FROM ride_snapshots "
+                         "WHERE park_id = %s AND recorded_at = %s", snap["park_id"], slot)
         assert len(items) == snap["rides_total"] == scalar(
             db, "SELECT COUNT(*) FROM rides WHERE park_id = %s", snap["park_id"])
         statuses = [i["status"] for i in items]
@@ -78,4 +78,4 @@ def test_run_collector_once(db_url, db, capsys):
     run_collector(db_url, once=True)
     out = capsys.readouterr().out
     assert "2 parks recorded" in out
-    assert scalar(db, "SELECT COUNT(*) FROM park_snapshots WHERE ride_statuses IS NOT NULL") >= 2
+    assert scalar(db, "SELECT COUNT(DISTINCT park_id, recorded_at) FROM ride_snapshots") >= 2

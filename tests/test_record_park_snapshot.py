@@ -185,7 +185,8 @@ def test_a_new_local_day_forgets_yesterdays_operation(parks):
 
 def table_state(db):
     return [rows(db, f"SELECT * FROM {table}") for table in
-            ("parks", "rides", "park_snapshots", "ride_operating_days", "aggregation_queue")]
+            ("parks", "rides", "park_snapshots", "ride_snapshots", "ride_operating_days",
+             "aggregation_queue", "snapshot_recompute_queue")]
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -201,9 +202,25 @@ def table_state(db):
     ((1, "2026-11-24 18:00:00", 1, '{"ride_id": 11}'), "must be a JSON array"),
     ((1, "2026-11-24 18:00:00", 1, '[{"status": "DOWN"}]'), "ride_id is missing"),
     ((1, "2026-11-24 18:00:00", 1, '[{"ride_id": 11, "status": "OPERATING", '
-                                    '"wait_minutes": -5}]'), "expected null or a number >= 0"),
+                                    '"wait_minutes": -5}]'), "wait_minutes -5, expected null"),
     ((1, "2026-11-24 18:00:00", 1, '[{"ride_id": 11, "status": "OPERATING", '
-                                    '"wait_minutes": "long"}]'), "expected null or a number"),
+                                    '"wait_minutes": "long"}]'), 'wait_minutes "long", expected'),
+    ((1, "2026-11-24 18:00:00", 1, '[{"ride_id": 11, "status": "OPERATING", '
+                                    '"wait_minutes": 99999}]'), "wait_minutes 99999, expected"),
+    ((1, "2026-11-24 18:00:00", 1, '[{"ride_id": 11, "status": "OPERATING", '
+                                    '"wait_minutes": 1001}]'), "wait_minutes 1001, expected"),
+    ((1, "2026-11-24 18:00:00", 1, '[{"ride_id": 11, "status": "OPERATING", '
+                                    '"wait_minutes": 12.5}]'), "wait_minutes 12.5, expected"),
+    ((1, "2026-11-24 18:00:00", 1, '[{"ride_id": 7, "status": "DOWN", "status": "OPERATING", '
+                                    '"wait_minutes": 5}]'), "a key appears more than once"),
+    ((1, "2026-11-24 18:00:00", 1, '[{"ride_id": 99999999999, "status": "DOWN"}]'),
+     "Unknown ride_id 99999999999"),
+    ((1, "1970-01-01 00:00:00", 1, "[]"), "recorded_at 1970-01-01 00:00:00 is outside"),
+    ((1, "1970-01-01 00:00:00", 1, '[{"ride_id": 11, "status": "OPERATING"}]'),
+     "recorded_at 1970-01-01 00:00:00 is outside the calendar"),
+    ((1, "1999-12-31 12:00:00", 1, "[]"), "recorded_at 1999-12-31 12:00:00 is outside"),
+    ((1, "2026-08-01 12:00:00", 1, "[]"),
+     "recorded_at 2026-08-01 12:00:00 is older than the retention horizon of raw data"),
     ((1, "2026-11-24 18:00:00", 1, '[{"ride_id": 11, "status": "DOWN"}, '
                                     '{"ride_id": 11, "status": "OPERATING"}]'),
      "ride_id 11 is listed more than once"),

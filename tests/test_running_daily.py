@@ -418,7 +418,7 @@ def test_the_demo_load_leaves_exact_running_rows_for_today(db_url):
 
 def test_the_sql_sums_come_from_the_view_only():
     """One formula in one place: the routines read measures through the view."""
-    sql_dir = Path(__file__).resolve().parent.parent / "sql"
+    sql_dir = Path(__file__).resolve().parent.parent / "sql" / "ingest"
     for name in ("running_daily_add", "running_daily_refresh"):
         text = (sql_dir / f"{name}.sql").read_text()
         assert "park_snapshot_measures" in text

@@ -123,6 +123,9 @@ proc: BEGIN
     VALUES
         ('cycle', NULL, NULL, 'running', aggregation_clock(v_now, v_real_start));
     SET v_cycle_id = LAST_INSERT_ID();
+    -- Raw data changed behind record_park_snapshot() (deletes, bulk loads): derive
+    -- the snapshots it affects again first; their hours are then queued dirty.
+    CALL snapshot_recompute_pending(NULL, NULL);
 
     SET v_max_hours = GREATEST(1, CAST(parkstats_setting('max_hours_per_cycle') AS UNSIGNED));
     SET v_grace = CAST(parkstats_setting('aggregation_grace_minutes') AS UNSIGNED);

@@ -11,28 +11,55 @@ BEGIN
     -- Bulk loaders set @parkstats_bulk_load = 1 to skip this and then call
     -- backfill_aggregates() for the range they loaded (it also refreshes the
     -- running sums of the days not aggregated yet).
+    -- Always: an update that moves the snapshot moves its ride rows with it; one
+    -- that moves it or changes park_open, outside record_park_snapshot and the
+    -- recomputation themselves (@parkstats_deriving), queues the park's local
+    -- day(s) in snapshot_recompute_queue when the snapshot has ride rows, so the
+    -- next cycle derives them again (a trigger cannot update park_snapshots).
     DECLARE v_old_day DATE;
     DECLARE v_new_day DATE;
+    DECLARE v_now DATETIME;
 
+    SET v_new_day = local_date_of(NEW.recorded_at);
+    SET v_old_day = local_date_of(OLD.recorded_at);
     IF COALESCE(@parkstats_bulk_load, 0) <> 1 THEN
         CALL aggregation_mark_dirty(NEW.recorded_at);
         IF TIMESTAMPDIFF(HOUR, '2000-01-01', OLD.recorded_at)
            <> TIMESTAMPDIFF(HOUR, '2000-01-01', NEW.recorded_at) THEN
             CALL aggregation_mark_dirty(OLD.recorded_at);
         END IF;
-        SET v_new_day = (SELECT local_date
-                           FROM calendar_days
-                          WHERE utc_start <= NEW.recorded_at
-                          ORDER BY utc_start DESC
-                          LIMIT 1);
-        SET v_old_day = (SELECT local_date
-                           FROM calendar_days
-                          WHERE utc_start <= OLD.recorded_at
-                          ORDER BY utc_start DESC
-                          LIMIT 1);
         CALL running_daily_refresh(NEW.park_id, v_new_day, v_new_day);
         IF NOT (OLD.park_id <=> NEW.park_id AND v_old_day <=> v_new_day) THEN
             CALL running_daily_refresh(OLD.park_id, v_old_day, v_old_day);
         END IF;
+    END IF;
+    IF NOT (OLD.park_id <=> NEW.park_id AND OLD.recorded_at <=> NEW.recorded_at) THEN
+        UPDATE ride_snapshots
+           SET park_id = NEW.park_id,
+               recorded_at = NEW.recorded_at
+         WHERE park_id = OLD.park_id
+           AND recorded_at = OLD.recorded_at;
+    END IF;
+    IF COALESCE(@parkstats_deriving, 0) <> 1
+       AND NOT (OLD.park_id <=> NEW.park_id
+                AND OLD.recorded_at <=> NEW.recorded_at
+                AND OLD.park_open <=> NEW.park_open)
+       AND EXISTS (SELECT 1
+                     FROM ride_snapshots
+                    WHERE park_id = NEW.park_id
+                      AND recorded_at = NEW.recorded_at) THEN
+        SET v_now = parkstats_now();
+        INSERT INTO snapshot_recompute_queue (park_id, local_date, queued_at, failures, next_attempt_at)
+        SELECT q.park_id,
+               q.local_date,
+               v_now,
+               0,
+               v_now
+          FROM (SELECT NEW.park_id AS park_id, v_new_day AS local_date
+                UNION
+                SELECT OLD.park_id, v_old_day) AS q
+         WHERE q.local_date IS NOT NULL
+        ON DUPLICATE KEY UPDATE
+            queued_at = VALUES(queued_at);
     END IF;
 END

@@ -9,10 +9,19 @@ CREATE PROCEDURE record_park_snapshot(
     COMMENT '
 Description
 -----------
-Ingests one collection of a park: validates the rides, classifies each one,
-computes every column of park_snapshots in SQL and upserts the row (a
-collector retry is harmless), keeping rides.last_operated_at and
-ride_operating_days current. Returns a one-row summary.
+Ingests one collection of a park: validates the rides, stores one ride row
+each (ride_snapshots) and the park row (park_snapshots), and derives every
+column of both from the stored ride rows in SQL (park_snapshots_derive, the
+one formula). Upserts: a retry is harmless, and a snapshot recorded again for
+the same park and time replaces the old one entirely (its ride rows too).
+Keeps rides.last_operated_at and ride_operating_days exact.
+
+History, not arrival order: when the snapshot is late (older than others of
+its park), corrected or takes an OPERATING status back, the park''s other
+snapshots whose down rule (rest of the local day) or 7-day weight it changes
+are derived again in the same transaction; their hours are queued by the
+triggers and re-aggregated by the next cycle. For the usual collection,
+newer than every stored snapshot of its park, nothing else is touched.
 
 Classes: OPERATING rides are operating, REFURBISHMENT rides in refurbishment;
 a ride is down when its status is DOWN, or CLOSED at an open park with
@@ -24,10 +33,21 @@ operated within the 7 days up to p_recorded_at; weight_down over down rides;
 shame_score = ROUND(weight_down / weight_total * 10, 2), NULL when
 weight_total = 0. Waits: over OPERATING rides reporting wait_minutes > 0.
 
-Bad input is refused with SQLSTATE 45000 and a message saying what is wrong,
-and writes nothing: unknown park or ride, a ride of another park, a ride
-listed twice, an unknown status, a wait that is not a number >= 0, malformed
-JSON, park_open not 0/1, or recorded_at more than a minute in the future.
+Bad input is refused with SQLSTATE 45000 and a message naming the offending
+value, before anything is written: unknown park or ride, a ride of another
+park, a ride listed twice, a key twice in one ride object, an unknown status,
+a wait that is not a whole number of minutes from 0 to 1000, malformed JSON,
+park_open not 0/1, recorded_at more than a minute in the future, outside the
+calendar (calendar_days) or older than the retention horizon of raw data
+(raw_retention_days before now, and the raw_purged watermark).
+
+Transactions: called with no transaction open, it runs its own (READ
+COMMITTED) and commits it, retrying up to 5 times on a deadlock (1213) or a
+lock wait timeout (1205), so concurrent collectors never see either. Called
+inside the caller''s open transaction, it joins it without committing, and on
+failure undoes only its own writes (ROLLBACK TO SAVEPOINT): the caller''s
+earlier work is left as it was. Writers of the same park take turns on the
+park''s row; other parks are never locked. Returns a one-row summary.
 
 Parameters
 ----------
@@ -44,6 +64,7 @@ Example
 CALL record_park_snapshot(7, ''2026-11-24 18:05:00'', 1,
     ''[{"ride_id": 12, "status": "OPERATING", "wait_minutes": 35},
       {"ride_id": 13, "status": "DOWN"}]'');
+-- summary: Recorded park 7 at 2026-11-24 18:05:00 UTC: 1 of 2 rides down, shame score 6.00
 
 Granted to
 ----------
@@ -51,18 +72,41 @@ collector: EXECUTE, its only privilege (SQL SECURITY DEFINER: it writes with its
 '
 BEGIN
     DECLARE v_now DATETIME DEFAULT parkstats_now();
-    DECLARE v_closed_means_down TINYINT;
-    DECLARE v_local_date DATE;
+    DECLARE v_in_transaction TINYINT DEFAULT 0;
+    DECLARE v_attempt INT DEFAULT 0;
+    DECLARE v_written TINYINT DEFAULT 0;
+    DECLARE v_retry TINYINT DEFAULT 0;
+    DECLARE v_park_found INT UNSIGNED DEFAULT NULL;
+    DECLARE v_calendar_start DATETIME DEFAULT NULL;
+    DECLARE v_calendar_end DATETIME DEFAULT NULL;
+    DECLARE v_retention_days INT DEFAULT NULL;
+    DECLARE v_horizon DATETIME DEFAULT NULL;
+    DECLARE v_raw_purged DATETIME DEFAULT NULL;
+    DECLARE v_keys_raw BIGINT DEFAULT 0;
+    DECLARE v_keys_parsed BIGINT DEFAULT 0;
+    DECLARE v_text LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
     DECLARE v_problem VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT NULL;
 
     DECLARE EXIT HANDLER FOR SQLEXCEPTION
     BEGIN
-        ROLLBACK;
+        SET @parkstats_deriving = NULL;
         DROP TEMPORARY TABLE IF EXISTS tmp_snapshot_rides;
+        DROP TEMPORARY TABLE IF EXISTS tmp_snapshot_old;
+        DROP TEMPORARY TABLE IF EXISTS tmp_operating_changes;
+        DROP TEMPORARY TABLE IF EXISTS tmp_derive_windows;
         RESIGNAL;
     END;
 
-    -- 1. Arguments
+    -- 0. Is the caller inside a transaction? SET TRANSACTION fails with 1568
+    --    then (on MariaDB and MySQL alike); otherwise it makes our own
+    --    transaction READ COMMITTED (no gap locks on other parks' rows). Asked
+    --    before anything reads a table (autocommit=0 would open one).
+    BEGIN
+        DECLARE CONTINUE HANDLER FOR 1568 SET v_in_transaction = 1;
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+    END;
+
+    -- 1. Arguments (nothing is written until every check has passed)
     IF p_park_id IS NULL THEN
         SET v_problem = 'park_id is NULL';
     ELSEIF p_recorded_at IS NULL THEN
@@ -79,11 +123,32 @@ BEGIN
                                LOWER(JSON_TYPE(p_rides_json)));
     END IF;
     IF v_problem IS NULL THEN
-        SELECT closed_means_down
-          INTO v_closed_means_down
-          FROM parks
-         WHERE park_id = p_park_id;
-        IF v_closed_means_down IS NULL THEN
+        SELECT MIN(utc_start),
+               MAX(utc_end)
+          INTO v_calendar_start, v_calendar_end
+          FROM calendar_days;
+        SET v_retention_days = CAST(parkstats_setting('raw_retention_days') AS SIGNED);
+        SET v_raw_purged = (SELECT done_through
+                              FROM aggregation_watermarks
+                             WHERE level = 'raw_purged');
+        SET v_horizon = GREATEST(v_now - INTERVAL v_retention_days DAY,
+                                 COALESCE(v_raw_purged, '1000-01-01 00:00:00'));
+        IF NOT (p_recorded_at >= v_calendar_start AND p_recorded_at < v_calendar_end) THEN
+            SET v_problem = CONCAT('recorded_at ', p_recorded_at, ' is outside the calendar (',
+                                   COALESCE(v_calendar_start, '?'), ' .. ', COALESCE(v_calendar_end, '?'),
+                                   ' UTC, calendar_days)');
+        ELSEIF p_recorded_at < v_horizon THEN
+            SET v_problem = CONCAT('recorded_at ', p_recorded_at,
+                                   ' is older than the retention horizon of raw data (', v_horizon,
+                                   ' UTC: raw_retention_days = ', v_retention_days,
+                                   IF(v_horizon <=> v_raw_purged, ', raw data purged before it', ''), ')');
+        END IF;
+    END IF;
+    IF v_problem IS NULL THEN
+        SET v_park_found = (SELECT park_id
+                              FROM parks
+                             WHERE park_id = p_park_id);
+        IF v_park_found IS NULL THEN
             SET v_problem = CONCAT('Unknown park_id ', p_park_id);
         END IF;
     END IF;
@@ -91,25 +156,15 @@ BEGIN
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_problem;
     END IF;
 
-    SELECT local_date
-      INTO v_local_date
-      FROM calendar_days
-     WHERE utc_start <= p_recorded_at
-     ORDER BY utc_start DESC
-     LIMIT 1;
-
     -- 2. The rides, one row each
     DROP TEMPORARY TABLE IF EXISTS tmp_snapshot_rides;
     CREATE TEMPORARY TABLE tmp_snapshot_rides (
-        ord          INT UNSIGNED  NOT NULL,
-        elem         JSON          NULL,
-        ride_id      INT UNSIGNED  NULL,
-        status       VARCHAR(32)   CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NULL,
-        wait_minutes DECIMAL(8, 2) NULL,
-        ride_park_id INT UNSIGNED  NULL,
-        weight       TINYINT       NULL,
-        ride_class   VARCHAR(16)   CHARACTER SET ascii COLLATE ascii_bin NULL,
-        counts_in_weight TINYINT   NULL,
+        ord          INT UNSIGNED      NOT NULL,
+        elem         JSON              NULL,
+        ride_id      INT UNSIGNED      NULL,
+        status       VARCHAR(16)       CHARACTER SET ascii COLLATE ascii_bin NULL,
+        wait_minutes SMALLINT UNSIGNED NULL,
+        ride_park_id INT UNSIGNED      NULL,
         PRIMARY KEY (ord)
     );
 
@@ -121,36 +176,62 @@ BEGIN
                elem JSON PATH '$'
            )) AS jt;
 
-    -- An element is valid when it is an object with an integer ride_id, a
-    -- string status and an absent, null or numeric wait.
+    -- An element is valid when it is an object without a repeated key, with an
+    -- integer ride_id, a known status string and an absent, null or whole-number
+    -- wait from 0 to 1000.
     SELECT CONCAT('ride #', ord, ' of rides_json: ', CASE
                WHEN COALESCE(JSON_TYPE(elem), '') <> 'OBJECT'
-                   THEN CONCAT('expected an object like {"ride_id": 12, "status": "OPERATING"}, got ', COALESCE(elem, 'null'))
+                   THEN CONCAT('expected an object like {"ride_id": 12, "status": "OPERATING"}, got ',
+                               COALESCE(LEFT(elem, 80), 'null'))
+               WHEN JSON_LENGTH(elem) <> JSON_LENGTH(JSON_KEYS(elem))
+                   THEN CONCAT('a key appears more than once in ', LEFT(elem, 120),
+                               ' (MySQL reads the last, MariaDB the first)')
                WHEN COALESCE(JSON_TYPE(JSON_EXTRACT(elem, '$.ride_id')), '') NOT IN ('INTEGER', 'UNSIGNED INTEGER')
                    THEN 'ride_id is missing or not an integer'
+               WHEN NOT (JSON_EXTRACT(elem, '$.ride_id') BETWEEN 1 AND 4294967295)
+                   THEN CONCAT('Unknown ride_id ', JSON_EXTRACT(elem, '$.ride_id'))
                WHEN COALESCE(JSON_TYPE(JSON_EXTRACT(elem, '$.status')), '') <> 'STRING'
                    THEN CONCAT('ride ', JSON_EXTRACT(elem, '$.ride_id'), ' has no status string')
                WHEN UPPER(JSON_UNQUOTE(JSON_EXTRACT(elem, '$.status'))) NOT IN ('OPERATING', 'DOWN', 'CLOSED', 'REFURBISHMENT')
                    THEN CONCAT('ride ', JSON_EXTRACT(elem, '$.ride_id'), ' has unknown status ',
-                               JSON_EXTRACT(elem, '$.status'), ' (allowed: OPERATING, DOWN, CLOSED, REFURBISHMENT)')
+                               LEFT(JSON_EXTRACT(elem, '$.status'), 40),
+                               ' (allowed: OPERATING, DOWN, CLOSED, REFURBISHMENT)')
                ELSE CONCAT('ride ', JSON_EXTRACT(elem, '$.ride_id'), ' has wait_minutes ',
-                           JSON_EXTRACT(elem, '$.wait_minutes'), ', expected null or a number >= 0')
+                           LEFT(JSON_EXTRACT(elem, '$.wait_minutes'), 40),
+                           ', expected null or a whole number of minutes from 0 to 1000')
            END)
       INTO v_problem
       FROM tmp_snapshot_rides
      WHERE COALESCE(JSON_TYPE(elem), '') <> 'OBJECT'
+        OR JSON_LENGTH(elem) <> JSON_LENGTH(JSON_KEYS(elem))
         OR COALESCE(JSON_TYPE(JSON_EXTRACT(elem, '$.ride_id')), '') NOT IN ('INTEGER', 'UNSIGNED INTEGER')
+        OR NOT (JSON_EXTRACT(elem, '$.ride_id') BETWEEN 1 AND 4294967295)
         OR COALESCE(JSON_TYPE(JSON_EXTRACT(elem, '$.status')), '') <> 'STRING'
         OR UPPER(JSON_UNQUOTE(JSON_EXTRACT(elem, '$.status'))) NOT IN ('OPERATING', 'DOWN', 'CLOSED', 'REFURBISHMENT')
         OR NOT (JSON_EXTRACT(elem, '$.wait_minutes') IS NULL
                 OR JSON_TYPE(JSON_EXTRACT(elem, '$.wait_minutes')) = 'NULL'
                 OR (JSON_TYPE(JSON_EXTRACT(elem, '$.wait_minutes')) IN ('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE', 'DECIMAL')
-                    AND JSON_EXTRACT(elem, '$.wait_minutes') >= 0
-                    AND JSON_EXTRACT(elem, '$.wait_minutes') < 100000))
+                    AND CAST(JSON_UNQUOTE(JSON_EXTRACT(elem, '$.wait_minutes')) AS DECIMAL(30, 6)) BETWEEN 0 AND 1000
+                    AND CAST(JSON_UNQUOTE(JSON_EXTRACT(elem, '$.wait_minutes')) AS DECIMAL(30, 6))
+                        = FLOOR(CAST(JSON_UNQUOTE(JSON_EXTRACT(elem, '$.wait_minutes')) AS DECIMAL(30, 6)))))
      ORDER BY ord
      LIMIT 1;
     IF v_problem IS NOT NULL THEN
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_problem;
+    END IF;
+
+    -- A repeated key that the server's parser already merged (MySQL keeps the
+    -- last): the raw text has more keys than the parsed document. Every string
+    -- token becomes S, so a key is an S followed by a colon.
+    SET v_text = REGEXP_REPLACE(REGEXP_REPLACE(p_rides_json, '"([^"\\\\]|\\\\.)*"', 'S'), '[[:space:]]+', '');
+    SET v_keys_raw = (CHAR_LENGTH(v_text) - CHAR_LENGTH(REPLACE(v_text, 'S:', ''))) DIV 2;
+    SET v_text = REGEXP_REPLACE(REGEXP_REPLACE(JSON_EXTRACT(p_rides_json, '$'), '"([^"\\\\]|\\\\.)*"', 'S'),
+                                '[[:space:]]+', '');
+    SET v_keys_parsed = (CHAR_LENGTH(v_text) - CHAR_LENGTH(REPLACE(v_text, 'S:', ''))) DIV 2;
+    SET v_text = NULL;
+    IF v_keys_raw <> v_keys_parsed THEN
+        SIGNAL SQLSTATE '45000'
+            SET MESSAGE_TEXT = 'rides_json repeats a key within one ride object (MySQL reads the last, MariaDB the first)';
     END IF;
 
     UPDATE tmp_snapshot_rides
@@ -158,7 +239,7 @@ BEGIN
            status = UPPER(JSON_UNQUOTE(JSON_EXTRACT(elem, '$.status'))),
            wait_minutes = CASE
                               WHEN JSON_TYPE(JSON_EXTRACT(elem, '$.wait_minutes')) = 'NULL' THEN NULL
-                              ELSE JSON_EXTRACT(elem, '$.wait_minutes')
+                              ELSE CAST(JSON_UNQUOTE(JSON_EXTRACT(elem, '$.wait_minutes')) AS DECIMAL(30, 6))
                           END;
 
     SELECT CONCAT('ride_id ', ride_id, ' is listed more than once in rides_json')
@@ -175,8 +256,7 @@ BEGIN
     UPDATE tmp_snapshot_rides AS t
       JOIN rides AS r
         ON r.ride_id = t.ride_id
-       SET t.ride_park_id = r.park_id,
-           t.weight = ride_tier_weight(r.tier);
+       SET t.ride_park_id = r.park_id;
 
     SELECT CASE
                WHEN ride_park_id IS NULL THEN CONCAT('Unknown ride_id ', ride_id)
@@ -193,94 +273,83 @@ BEGIN
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_problem;
     END IF;
 
-    -- 3. Classify (the down rule) and find the rides that count in weight_total
-    UPDATE tmp_snapshot_rides AS t
-       SET t.ride_class = CASE
-               WHEN t.status = 'OPERATING' THEN 'operating'
-               WHEN t.status = 'REFURBISHMENT' THEN 'refurbishment'
-               WHEN (t.status = 'DOWN'
-                     OR (t.status = 'CLOSED' AND v_closed_means_down = 1 AND p_park_open = 1))
-                    AND EXISTS (SELECT 1
-                                  FROM ride_operating_days AS d
-                                 WHERE d.ride_id = t.ride_id
-                                   AND d.local_date = v_local_date
-                                   AND d.first_operated_at < p_recorded_at)
-                   THEN 'down'
-               ELSE 'closed'
-           END,
-           t.counts_in_weight = CASE
-               WHEN t.status = 'REFURBISHMENT' THEN 0
-               WHEN t.status = 'OPERATING' THEN 1
-               WHEN EXISTS (SELECT 1
-                              FROM ride_operating_days AS d
-                             WHERE d.ride_id = t.ride_id
-                               AND d.local_date BETWEEN v_local_date - INTERVAL 8 DAY AND v_local_date
-                               AND d.first_operated_at <= p_recorded_at
-                               AND d.last_operated_at >= p_recorded_at - INTERVAL 7 DAY)
-                   THEN 1
-               ELSE 0
-           END;
+    -- Scratch tables of the writing half (created outside any transaction of ours).
+    DROP TEMPORARY TABLE IF EXISTS tmp_snapshot_old;
+    CREATE TEMPORARY TABLE tmp_snapshot_old (
+        ride_id INT UNSIGNED NOT NULL,
+        status  VARCHAR(16)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+        PRIMARY KEY (ride_id)
+    );
+    DROP TEMPORARY TABLE IF EXISTS tmp_operating_changes;
+    CREATE TEMPORARY TABLE tmp_operating_changes (
+        ride_id   INT UNSIGNED NOT NULL,
+        added     TINYINT      NOT NULL,
+        old_first DATETIME     NULL,
+        old_last  DATETIME     NULL,
+        new_first DATETIME     NULL,
+        new_last  DATETIME     NULL,
+        PRIMARY KEY (ride_id)
+    );
+    DROP TEMPORARY TABLE IF EXISTS tmp_derive_windows;
+    CREATE TEMPORARY TABLE tmp_derive_windows (
+        lo DATETIME NOT NULL,
+        hi DATETIME NOT NULL,
+        PRIMARY KEY (lo, hi)
+    );
 
-    -- 4. Write the snapshot and the ride history together
-    START TRANSACTION;
+    -- 3. Write: joined to the caller's transaction, or in our own.
+    IF v_in_transaction = 1 THEN
+        SAVEPOINT parkstats_record_park_snapshot;
+        BEGIN
+            DECLARE EXIT HANDLER FOR SQLEXCEPTION
+            BEGIN
+                BEGIN
+                    -- After a deadlock the server already rolled the whole transaction back.
+                    DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END;
+                    ROLLBACK TO SAVEPOINT parkstats_record_park_snapshot;
+                END;
+                RESIGNAL;
+            END;
+            CALL record_park_snapshot_write(p_park_id, p_recorded_at, p_park_open);
+        END;
+        RELEASE SAVEPOINT parkstats_record_park_snapshot;
+    ELSE
+        WHILE v_written = 0 DO
+            SET v_attempt = v_attempt + 1;
+            SET v_retry = 0;
+            -- autocommit=0: end the read-only transaction the checks opened.
+            COMMIT;
+            BEGIN
+                DECLARE CONTINUE HANDLER FOR 1568 BEGIN END;
+                SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            END;
+            BEGIN
+                DECLARE EXIT HANDLER FOR 1213, 1205
+                BEGIN
+                    ROLLBACK;
+                    IF v_attempt >= 5 THEN
+                        RESIGNAL;
+                    END IF;
+                    SET v_retry = 1;
+                END;
+                DECLARE EXIT HANDLER FOR SQLEXCEPTION
+                BEGIN
+                    ROLLBACK;
+                    RESIGNAL;
+                END;
+                START TRANSACTION;
+                CALL record_park_snapshot_write(p_park_id, p_recorded_at, p_park_open);
+                COMMIT;
+                SET v_written = 1;
+            END;
+            IF v_retry = 1 THEN
+                DO SLEEP(0.005 * v_attempt + RAND() * 0.01);
+            END IF;
+        END WHILE;
+    END IF;
+    SET @parkstats_deriving = NULL;
 
-    INSERT INTO park_snapshots (
-        park_id, recorded_at, park_open, rides_total, rides_operating, rides_down,
-        rides_closed, rides_refurbishment, weight_total, weight_down, shame_score,
-        avg_wait_minutes, peak_wait_minutes, rides_reporting, ride_statuses
-    )
-    SELECT p_park_id,
-           p_recorded_at,
-           p_park_open,
-           COUNT(*),
-           COALESCE(SUM(ride_class = 'operating'), 0),
-           COALESCE(SUM(ride_class = 'down'), 0),
-           COALESCE(SUM(ride_class = 'closed'), 0),
-           COALESCE(SUM(ride_class = 'refurbishment'), 0),
-           COALESCE(SUM(CASE WHEN counts_in_weight = 1 THEN weight ELSE 0 END), 0),
-           COALESCE(SUM(CASE WHEN ride_class = 'down' THEN weight ELSE 0 END), 0),
-           ROUND(SUM(CASE WHEN ride_class = 'down' THEN weight ELSE 0 END)
-                 / NULLIF(SUM(CASE WHEN counts_in_weight = 1 THEN weight ELSE 0 END), 0) * 10, 2),
-           ROUND(AVG(CASE WHEN status = 'OPERATING' AND wait_minutes > 0 THEN wait_minutes END), 2),
-           ROUND(MAX(CASE WHEN status = 'OPERATING' AND wait_minutes > 0 THEN wait_minutes END)),
-           COALESCE(SUM(status = 'OPERATING' AND wait_minutes > 0), 0),
-           p_rides_json
-      FROM tmp_snapshot_rides
-    ON DUPLICATE KEY UPDATE
-        park_open = VALUES(park_open),
-        rides_total = VALUES(rides_total),
-        rides_operating = VALUES(rides_operating),
-        rides_down = VALUES(rides_down),
-        rides_closed = VALUES(rides_closed),
-        rides_refurbishment = VALUES(rides_refurbishment),
-        weight_total = VALUES(weight_total),
-        weight_down = VALUES(weight_down),
-        shame_score = VALUES(shame_score),
-        avg_wait_minutes = VALUES(avg_wait_minutes),
-        peak_wait_minutes = VALUES(peak_wait_minutes),
-        rides_reporting = VALUES(rides_reporting),
-        ride_statuses = VALUES(ride_statuses);
-
-    INSERT INTO ride_operating_days (ride_id, local_date, first_operated_at, last_operated_at)
-    SELECT ride_id,
-           v_local_date,
-           p_recorded_at,
-           p_recorded_at
-      FROM tmp_snapshot_rides
-     WHERE ride_class = 'operating'
-    ON DUPLICATE KEY UPDATE
-        first_operated_at = LEAST(first_operated_at, VALUES(first_operated_at)),
-        last_operated_at = GREATEST(last_operated_at, VALUES(last_operated_at));
-
-    UPDATE rides AS r
-      JOIN tmp_snapshot_rides AS t
-        ON t.ride_id = r.ride_id
-       SET r.last_operated_at = GREATEST(COALESCE(r.last_operated_at, p_recorded_at), p_recorded_at)
-     WHERE t.ride_class = 'operating';
-
-    COMMIT;
-
-    -- 5. Summary
+    -- 4. Summary
     SELECT CONCAT('Recorded park ', s.park_id, ' at ', s.recorded_at, ' UTC: ',
                   s.rides_down, ' of ', s.rides_total, ' rides down, shame score ',
                   COALESCE(s.shame_score, 'n/a')) AS summary,
@@ -291,4 +360,7 @@ BEGIN
      WHERE s.park_id = p_park_id
        AND s.recorded_at = p_recorded_at;
     DROP TEMPORARY TABLE tmp_snapshot_rides;
+    DROP TEMPORARY TABLE tmp_snapshot_old;
+    DROP TEMPORARY TABLE tmp_operating_changes;
+    DROP TEMPORARY TABLE tmp_derive_windows;
 END

@@ -26,11 +26,7 @@ CALL running_daily_add(7, ''2026-11-24 18:05:00'');
 BEGIN
     DECLARE v_day DATE DEFAULT NULL;
 
-    SET v_day = (SELECT local_date
-                   FROM calendar_days
-                  WHERE utc_start <= p_recorded_at
-                  ORDER BY utc_start DESC
-                  LIMIT 1);
+    SET v_day = local_date_of(p_recorded_at);
 
     INSERT INTO running_daily_park_stats
         (stat_date, park_id, sample_count, open_sample_count, shame_sum, shame_count,

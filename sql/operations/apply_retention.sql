@@ -14,7 +14,9 @@ The daily clean-up (ev_apply_retention runs it once a day):
    first partition that is not and logs what it kept and why. A dropped
    partition''s range passes to the next one, so each partition''s lower bound
    is the previous one''s upper bound (information_schema.PARTITIONS). Moves
-   the raw_purged watermark; ride_operating_days is trimmed alike;
+   the raw_purged watermark. ride_snapshots'' partition of the same day is
+   dropped with it (the two tables have the same partitions);
+   ride_operating_days is trimmed alike;
 3. hourly_park_stats: deletes, in batches of 10,000 rows, whole local days
    older than hourly_retention_days whose daily rows are done; moves the
    hourly_purged watermark. daily_park_stats and yearly_park_stats are kept forever;
@@ -183,11 +185,17 @@ proc: BEGIN
         IF v_partition = 'p_archive' THEN
             IF EXISTS (SELECT 1 FROM park_snapshots WHERE recorded_at < v_upper) THEN
                 ALTER TABLE park_snapshots TRUNCATE PARTITION p_archive;
+                ALTER TABLE ride_snapshots TRUNCATE PARTITION p_archive;
                 SET v_dropped = v_dropped + 1;
                 SET v_new_raw_purged = v_upper;
             END IF;
         ELSEIF v_partition REGEXP '^p[0-9]{8}$' THEN
             SET @parkstats_ddl = CONCAT('ALTER TABLE park_snapshots DROP PARTITION ', v_partition);
+            PREPARE stmt FROM @parkstats_ddl;
+            EXECUTE stmt;
+            DEALLOCATE PREPARE stmt;
+            -- The ride rows of the same day (ride_snapshots has the same partitions).
+            SET @parkstats_ddl = CONCAT('ALTER TABLE ride_snapshots DROP PARTITION ', v_partition);
             PREPARE stmt FROM @parkstats_ddl;
             EXECUTE stmt;
             DEALLOCATE PREPARE stmt;
@@ -222,12 +230,7 @@ proc: BEGIN
 
     -- ride_operating_days goes with the raw data it describes.
     IF v_raw_purged IS NOT NULL THEN
-        SELECT local_date
-          INTO v_operating_cutoff
-          FROM calendar_days
-         WHERE utc_start <= v_raw_purged
-         ORDER BY utc_start DESC
-         LIMIT 1;
+        SET v_operating_cutoff = local_date_of(v_raw_purged);
         SET v_batch = 1;
         WHILE v_batch > 0 DO
             DELETE FROM ride_operating_days

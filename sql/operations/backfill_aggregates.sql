@@ -145,6 +145,9 @@ proc: BEGIN
     VALUES
         ('backfill', v_from, v_to, 'running', aggregation_clock(v_now, v_real_start));
     SET v_job_id = LAST_INSERT_ID();
+    -- Ride rows bulk-loaded into the range (not classified yet) and raw data changed
+    -- behind record_park_snapshot(): derive the snapshots they affect first.
+    CALL snapshot_recompute_pending(p_from_utc, p_to_utc);
 
     SELECT MAX(CASE WHEN level = 'hourly' THEN done_through END),
            MAX(CASE WHEN level = 'raw_purged' THEN done_through END),

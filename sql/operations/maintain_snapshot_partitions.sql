@@ -4,8 +4,9 @@ CREATE PROCEDURE maintain_snapshot_partitions(IN p_oldest_date DATE)
     COMMENT '
 Description
 -----------
-Keeps park_snapshots split into one partition per UTC day, named pYYYYMMDD,
-so that retention drops whole days. Adds daily partitions up to
+Keeps park_snapshots and ride_snapshots split into one partition per UTC
+day, named pYYYYMMDD, the same partitions in both (every DDL is run on both
+tables), so that retention drops whole days of both. Adds daily partitions up to
 partitions_ahead_days after today (splitting the empty p_future catch-all),
 and, when p_oldest_date is older than the first daily partition, splits
 p_archive so that history loaded later gets its own daily partitions too.
@@ -55,6 +56,11 @@ BEGIN
         PREPARE stmt FROM @parkstats_ddl;
         EXECUTE stmt;
         DEALLOCATE PREPARE stmt;
+        -- ride_snapshots has the same partitions: the same DDL.
+        SET @parkstats_ddl = REPLACE(@parkstats_ddl, 'ALTER TABLE park_snapshots ', 'ALTER TABLE ride_snapshots ');
+        PREPARE stmt FROM @parkstats_ddl;
+        EXECUTE stmt;
+        DEALLOCATE PREPARE stmt;
     ELSE
         -- p_archive ends where the first daily partition started when it was
         -- made; retention may have dropped daily partitions since, whose ranges
@@ -74,6 +80,11 @@ BEGIN
             PREPARE stmt FROM @parkstats_ddl;
             EXECUTE stmt;
             DEALLOCATE PREPARE stmt;
+            -- ride_snapshots has the same partitions: the same DDL.
+            SET @parkstats_ddl = REPLACE(@parkstats_ddl, 'ALTER TABLE park_snapshots ', 'ALTER TABLE ride_snapshots ');
+            PREPARE stmt FROM @parkstats_ddl;
+            EXECUTE stmt;
+            DEALLOCATE PREPARE stmt;
         END IF;
         IF v_last < v_until THEN
             SET v_list = daily_partition_list(v_last + INTERVAL 1 DAY, v_until);
@@ -81,6 +92,11 @@ BEGIN
                 'ALTER TABLE park_snapshots REORGANIZE PARTITION p_future INTO (', v_list,
                 ', PARTITION p_future VALUES LESS THAN (MAXVALUE))');
             SET v_added = v_added + DATEDIFF(v_until, v_last);
+            PREPARE stmt FROM @parkstats_ddl;
+            EXECUTE stmt;
+            DEALLOCATE PREPARE stmt;
+            -- ride_snapshots has the same partitions: the same DDL.
+            SET @parkstats_ddl = REPLACE(@parkstats_ddl, 'ALTER TABLE park_snapshots ', 'ALTER TABLE ride_snapshots ');
             PREPARE stmt FROM @parkstats_ddl;
             EXECUTE stmt;
             DEALLOCATE PREPARE stmt;

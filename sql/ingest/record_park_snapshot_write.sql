@@ -1,0 +1,206 @@
+CREATE PROCEDURE record_park_snapshot_write(
+    IN p_park_id     INT UNSIGNED,
+    IN p_recorded_at DATETIME,
+    IN p_park_open   TINYINT)
+    SQL SECURITY INVOKER
+    MODIFIES SQL DATA
+    COMMENT '
+Description
+-----------
+Internal, the writing half of record_park_snapshot, which validated the
+input into the temporary table tmp_snapshot_rides and runs this inside a
+transaction (its own or the caller''s): it never commits.
+1. Locks the park''s row in parks (FOR UPDATE): writers of the same park take
+   turns; no other park''s row is locked.
+2. Upserts the park_snapshots row (park_open; the derived columns follow in
+   step 5) and the ride rows: the rides of the JSON are upserted, the ride rows
+   of an earlier version of the same snapshot that it no longer lists are
+   deleted, so a snapshot recorded again replaces the old one entirely.
+3. Keeps the operating facts exact: an OPERATING status added at recorded_at
+   extends ride_operating_days and rides.last_operated_at (LEAST/GREATEST);
+   one taken back rebuilds the park''s day from its ride rows
+   (ride_operating_days_refresh).
+4. From the old and new first/last operating times of the rides whose
+   OPERATING status changed, finds the windows of the park''s other snapshots
+   whose down rule (rest of the local day) or 7-day weight can change, and
+   keeps those that hold a snapshot.
+5. Derives the snapshot and those windows from the stored ride rows
+   (park_snapshots_derive). For the usual collection, newer than every stored
+   snapshot of its park, no window holds a snapshot: only the snapshot itself
+   is derived.
+Sets @parkstats_deriving while it writes (the park_snapshots triggers then
+leave the recomputation to it instead of queueing it).
+
+Parameters
+----------
+p_park_id (INT UNSIGNED): the park (validated).
+p_recorded_at (DATETIME): UTC time of the collection (validated).
+p_park_open (TINYINT): 0 or 1 (validated).
+
+Example
+-------
+-- only through record_park_snapshot:
+CALL record_park_snapshot(7, ''2026-11-24 18:05:00'', 1, ''[{"ride_id": 12, "status": "OPERATING"}]'');
+'
+BEGIN
+    DECLARE v_locked INT UNSIGNED DEFAULT NULL;
+    DECLARE v_day DATE;
+    DECLARE v_rides INT;
+    DECLARE v_lo DATETIME;
+    DECLARE v_hi DATETIME;
+
+    -- 1. The park's turn.
+    SELECT park_id
+      INTO v_locked
+      FROM parks
+     WHERE park_id = p_park_id
+       FOR UPDATE;
+    SET @parkstats_deriving = 1;
+    SET v_day = local_date_of(p_recorded_at);
+    SET v_rides = (SELECT COUNT(*) FROM tmp_snapshot_rides);
+
+    -- The stored version of this snapshot, if any, and the rides whose
+    -- OPERATING status at p_recorded_at changes.
+    DELETE FROM tmp_snapshot_old;
+    INSERT INTO tmp_snapshot_old (ride_id, status)
+    SELECT rs.ride_id,
+           rs.status
+      FROM ride_snapshots AS rs
+     WHERE rs.park_id = p_park_id
+       AND rs.recorded_at = p_recorded_at;
+
+    DELETE FROM tmp_operating_changes;
+    INSERT INTO tmp_operating_changes (ride_id, added)
+    SELECT n.ride_id,
+           1
+      FROM tmp_snapshot_rides AS n
+     WHERE n.status = 'OPERATING'
+       AND NOT EXISTS (SELECT 1
+                         FROM tmp_snapshot_old AS o
+                        WHERE o.ride_id = n.ride_id
+                          AND o.status = 'OPERATING');
+    INSERT INTO tmp_operating_changes (ride_id, added)
+    SELECT o.ride_id,
+           0
+      FROM tmp_snapshot_old AS o
+     WHERE o.status = 'OPERATING'
+       AND NOT EXISTS (SELECT 1
+                         FROM tmp_snapshot_rides AS n
+                        WHERE n.ride_id = o.ride_id
+                          AND n.status = 'OPERATING');
+    UPDATE tmp_operating_changes AS c
+      JOIN ride_operating_days AS d
+        ON d.ride_id = c.ride_id
+       AND d.local_date = v_day
+       SET c.old_first = d.first_operated_at,
+           c.old_last = d.last_operated_at;
+
+    -- 2. The park row (derived columns empty for a snapshot without rides;
+    --    otherwise step 5 writes them) and the ride rows.
+    INSERT INTO park_snapshots (
+        park_id, recorded_at, park_open, rides_total, rides_operating, rides_down,
+        rides_closed, rides_refurbishment, weight_total, weight_down, shame_score,
+        avg_wait_minutes, peak_wait_minutes, rides_reporting
+    )
+    VALUES (
+        p_park_id, p_recorded_at, p_park_open, 0, 0, 0,
+        0, 0, 0, 0, NULL,
+        NULL, NULL, 0
+    )
+    ON DUPLICATE KEY UPDATE
+        park_open = VALUES(park_open),
+        rides_total = IF(v_rides = 0, VALUES(rides_total), rides_total),
+        rides_operating = IF(v_rides = 0, VALUES(rides_operating), rides_operating),
+        rides_down = IF(v_rides = 0, VALUES(rides_down), rides_down),
+        rides_closed = IF(v_rides = 0, VALUES(rides_closed), rides_closed),
+        rides_refurbishment = IF(v_rides = 0, VALUES(rides_refurbishment), rides_refurbishment),
+        weight_total = IF(v_rides = 0, VALUES(weight_total), weight_total),
+        weight_down = IF(v_rides = 0, VALUES(weight_down), weight_down),
+        shame_score = IF(v_rides = 0, VALUES(shame_score), shame_score),
+        avg_wait_minutes = IF(v_rides = 0, VALUES(avg_wait_minutes), avg_wait_minutes),
+        peak_wait_minutes = IF(v_rides = 0, VALUES(peak_wait_minutes), peak_wait_minutes),
+        rides_reporting = IF(v_rides = 0, VALUES(rides_reporting), rides_reporting);
+
+    INSERT INTO ride_snapshots (recorded_at, ride_id, park_id, status, wait_minutes)
+    SELECT p_recorded_at,
+           n.ride_id,
+           p_park_id,
+           n.status,
+           n.wait_minutes
+      FROM tmp_snapshot_rides AS n
+    ON DUPLICATE KEY UPDATE
+        park_id = VALUES(park_id),
+        status = VALUES(status),
+        wait_minutes = VALUES(wait_minutes);
+
+    DELETE rs
+      FROM ride_snapshots AS rs
+      JOIN tmp_snapshot_old AS o
+        ON rs.recorded_at = p_recorded_at
+       AND rs.ride_id = o.ride_id
+     WHERE NOT EXISTS (SELECT 1
+                         FROM tmp_snapshot_rides AS n
+                        WHERE n.ride_id = o.ride_id);
+
+    -- 3. Operating facts: additions extend them, a withdrawal rebuilds the day.
+    INSERT INTO ride_operating_days (ride_id, local_date, first_operated_at, last_operated_at)
+    SELECT c.ride_id,
+           v_day,
+           p_recorded_at,
+           p_recorded_at
+      FROM tmp_operating_changes AS c
+     WHERE c.added = 1
+    ON DUPLICATE KEY UPDATE
+        first_operated_at = LEAST(first_operated_at, VALUES(first_operated_at)),
+        last_operated_at = GREATEST(last_operated_at, VALUES(last_operated_at));
+    UPDATE rides AS r
+      JOIN tmp_operating_changes AS c
+        ON c.ride_id = r.ride_id
+       SET r.last_operated_at = GREATEST(COALESCE(r.last_operated_at, p_recorded_at), p_recorded_at)
+     WHERE c.added = 1;
+    IF EXISTS (SELECT 1 FROM tmp_operating_changes WHERE added = 0) THEN
+        CALL ride_operating_days_refresh(p_park_id, v_day, v_day);
+    END IF;
+    UPDATE tmp_operating_changes AS c
+      LEFT JOIN ride_operating_days AS d
+        ON d.ride_id = c.ride_id
+       AND d.local_date = v_day
+       SET c.new_first = d.first_operated_at,
+           c.new_last = d.last_operated_at;
+
+    -- 4. Windows of other snapshots whose classification or weight can change:
+    --    the down rule reads first_operated_at of the day; the 7-day weight
+    --    holds for recorded_at in [first, last + 7 days] of some day.
+    DELETE FROM tmp_derive_windows;
+    INSERT IGNORE INTO tmp_derive_windows (lo, hi)
+    SELECT COALESCE(c.old_first, c.new_first),
+           COALESCE(c.old_last, c.new_last) + INTERVAL 7 DAY
+      FROM tmp_operating_changes AS c
+     WHERE (c.old_first IS NULL) <> (c.new_first IS NULL);
+    INSERT IGNORE INTO tmp_derive_windows (lo, hi)
+    SELECT LEAST(c.old_first, c.new_first),
+           GREATEST(c.old_first, c.new_first)
+      FROM tmp_operating_changes AS c
+     WHERE c.old_first <> c.new_first;
+    INSERT IGNORE INTO tmp_derive_windows (lo, hi)
+    SELECT LEAST(c.old_last, c.new_last) + INTERVAL 7 DAY,
+           GREATEST(c.old_last, c.new_last) + INTERVAL 7 DAY
+      FROM tmp_operating_changes AS c
+     WHERE c.old_last <> c.new_last;
+    DELETE FROM tmp_derive_windows
+     WHERE NOT EXISTS (SELECT 1
+                         FROM park_snapshots AS s
+                        WHERE s.park_id = p_park_id
+                          AND s.recorded_at BETWEEN tmp_derive_windows.lo AND tmp_derive_windows.hi
+                          AND s.recorded_at <> p_recorded_at);
+
+    -- 5. Derive the snapshot, then the windows.
+    CALL park_snapshots_derive(p_park_id, p_recorded_at, p_recorded_at);
+    SET v_lo = (SELECT MIN(lo) FROM tmp_derive_windows);
+    WHILE v_lo IS NOT NULL DO
+        SET v_hi = (SELECT MAX(hi) FROM tmp_derive_windows WHERE lo = v_lo);
+        CALL park_snapshots_derive(p_park_id, v_lo, v_hi);
+        SET v_lo = (SELECT MIN(lo) FROM tmp_derive_windows WHERE lo > v_lo);
+    END WHILE;
+    SET @parkstats_deriving = NULL;
+END
