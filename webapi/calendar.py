@@ -53,6 +53,14 @@ class Calendar:
         self._current = self._days[rows[0]["local_date"]]
         return self._current
 
+    def local_date(self, instant: datetime) -> date:
+        """The local date whose day holds ``instant`` (naive UTC)."""
+        return self.day_containing(instant).local_date
+
+    def utc_start(self, day: date) -> datetime:
+        """The UTC instant (naive) local ``day`` begins at."""
+        return self.days(day)[day].utc_start
+
     def days(self, *dates: date) -> dict[date, Day]:
         """Calendar rows of the given local dates (one query for the ones not cached)."""
         missing = sorted({d for d in dates if d not in self._days})

@@ -42,7 +42,7 @@ DEFAULTS = {
     # Largest request body accepted (the API answers GET only): 413 above it.
     "MAX_CONTENT_LENGTH": 64 * 1024,
     # Seconds the aggregation watermarks and queue are kept in-process for planning the
-    # period queries (0 = read with every ranking); see webapi.stats.PlanCache.
+    # period queries (0 = read with every ranking); see webapi.query.state.PlanCache.
     "PLAN_SECONDS": 1.0,
     # Seconds the settings rows (snapshot interval...) are kept in-process.
     "SETTINGS_SECONDS": 60,

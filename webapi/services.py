@@ -14,7 +14,7 @@ from webapi.cache import ResponseCache
 from webapi.calendar import Calendar
 from webapi.db import Database, breaker_for
 from webapi.metrics import Metrics
-from webapi.stats import PlanCache
+from webapi.query.state import PlanCache
 
 
 class Services:

@@ -7,8 +7,8 @@ from flask import Blueprint, request
 from webapi import params
 from webapi.blueprints.common import attribution, location, respond, rounded
 from webapi.periods import year_span
+from webapi.query.figures import period_figures
 from webapi.services import services
-from webapi.stats import period_rows
 
 bp = Blueprint("awards", __name__, url_prefix="/api/awards")
 
@@ -53,12 +53,11 @@ def yearly():
         svc = services()
         now = svc.now()
         chosen = year or svc.calendar.day_containing(now).year
-        rows, _marks = period_rows(
+        rows = period_figures(
             svc.read_db, svc.calendar, now=now, interval=svc.interval_minutes(),
             disney_universal=park_filter == "disney-universal",
             current=year_span(svc.calendar, chosen),
-            previous=year_span(svc.calendar, chosen - 1),
-            live_window=svc.live_window, with_open_flag=False, fields=FIELDS)
+            previous=year_span(svc.calendar, chosen - 1), fields=FIELDS)
         years = [int(r["year"]) for r in svc.read_db.query(
             "SELECT DISTINCT year FROM yearly_park_stats ORDER BY year DESC")]
         present = [r for r in rows if r["sample_count"] > 0]

@@ -14,8 +14,8 @@ from webapi.db import DatabaseUnavailable
 from webapi.errors import ApiError
 from webapi.headers import cache_control
 from webapi.periods import resolve
+from webapi.query.ranking import Ranking, ranked_rows
 from webapi.services import services
-from webapi.stats import Ranking, ranked_rows
 
 UNAVAILABLE = "Database unavailable: statistics cannot be read right now; retry shortly"
 
@@ -95,7 +95,7 @@ def attribution() -> dict:
 def load_ranking(period: str, park_filter: str, year: int | None, *, open_flag: bool,
                  fields: tuple[str, ...], ranking: Ranking, limit: int,
                  with_previous: bool = True):
-    """(label, rows, watermarks, now): the first ``limit`` parks of a ranking, in order.
+    """(label, rows, plan state, now): the first ``limit`` parks of a ranking, in order.
 
     Rows with ``listed`` 0 are not part of the ranking (one such row may come back
     only to carry ``parks_tracked`` and ``all_downtime_hours``).
@@ -105,10 +105,10 @@ def load_ranking(period: str, park_filter: str, year: int | None, *, open_flag: 
     if period == "year" and year is None:
         year = svc.calendar.day_containing(now).year
     label, current, previous = resolve(svc.calendar, period, now, year)
-    rows, marks = ranked_rows(
+    rows, state = ranked_rows(
         svc.read_db, svc.calendar, now=now, interval=svc.interval_minutes(),
         disney_universal=park_filter == "disney-universal", current=current,
         previous=previous if with_previous else None,
         live_window=svc.live_window, with_open_flag=open_flag, ranking=ranking,
         fields=fields, limit=limit, plans=svc.plans)
-    return label, rows, marks, now
+    return label, rows, state, now

@@ -6,7 +6,8 @@ from flask import Blueprint, request
 
 from webapi import params
 from webapi.blueprints.common import attribution, load_ranking, location, respond, rounded
-from webapi.stats import DOWNTIME, WAITS, Ranking
+from webapi.query.metrics import DOWNTIME, WAITS
+from webapi.query.ranking import Ranking
 
 bp = Blueprint("parks", __name__, url_prefix="/api/parks")
 
@@ -48,7 +49,7 @@ def downtime():
     def compute():
         fields = DOWNTIME + (("previous_shame_score", "is_complete") if period == "year"
                              else ("open_sample_count",))
-        label, rows, marks, _now = load_ranking(period, park_filter, year, fields=fields,
+        label, rows, state, _now = load_ranking(period, park_filter, year, fields=fields,
                                                 open_flag=period == "today",
                                                 ranking=_ranking(sort_by), limit=limit)
         data = []
@@ -77,7 +78,7 @@ def downtime():
             **({"year": int(label)} if period == "year" else {}),
             "aggregate_stats": {
                 "total_parks_tracked": int(totals["parks_tracked"] or 0),
-                "total_parks": marks.total_parks,
+                "total_parks": state.total_parks,
                 "total_downtime_hours": rounded(totals["all_downtime_hours"] or 0, 2),
             },
             "data": data,
@@ -95,7 +96,7 @@ def waittimes():
     def compute():
         fields = WAITS + (("previous_avg_wait_minutes", "is_complete") if period == "year"
                           else ("open_sample_count",))
-        label, rows, _marks, _now = load_ranking(period, park_filter, year, fields=fields,
+        label, rows, _state, _now = load_ranking(period, park_filter, year, fields=fields,
                                                  open_flag=period == "today",
                                                  ranking=WAIT_RANKING, limit=limit)
         data = []

@@ -14,7 +14,7 @@ from webapi.blueprints.common import (
     timestamp,
 )
 from webapi.blueprints.rides import ride_level_answer
-from webapi.stats import Ranking
+from webapi.query.ranking import Ranking
 
 LEAST_RELIABLE = Ranking(filter_on="shame_score", sort_on="shame_score", positive=True)
 LONGEST_WAITS = Ranking(filter_on="avg_wait_minutes", sort_on="avg_wait_minutes")
@@ -46,7 +46,7 @@ def least_reliable():
         return ride_level_answer()
 
     def compute():
-        label, rows, _marks, now = load_ranking(
+        label, rows, _state, now = load_ranking(
             period, park_filter, year, open_flag=False, with_previous=False,
             fields=("shame_score", "uptime_percentage"), ranking=LEAST_RELIABLE, limit=limit)
         listed = [r for r in rows if r["listed"]]
@@ -66,7 +66,7 @@ def longest_wait_times():
         return ride_level_answer()
 
     def compute():
-        label, rows, _marks, now = load_ranking(
+        label, rows, _state, now = load_ranking(
             period, park_filter, year, open_flag=False, with_previous=False,
             fields=("avg_wait_minutes", "rides_reporting"), ranking=LONGEST_WAITS, limit=limit)
         listed = [r for r in rows if r["listed"]]

@@ -1,0 +1,191 @@
+"""The planned reads as SQL: one UNION ALL of sources, each summing one level's rows.
+
+Every source names its columns (k, the entity's key, the measures, days,
+complete) so that any of them can come first in the UNION ALL; k is 0 for the
+period asked for, 1 for the previous period (trends). A source sums only the
+measures a statement needs; the others are NULL. SQL text is assembled from
+the entity's fixed names; every value is a named parameter (``binds``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from webapi.periods import Span
+from webapi.query.binds import Binds
+from webapi.query.spans import LocalDays, Progress, Read, plan_span
+from webapi.query.vocabulary import Entity, Level
+
+# The alias of each level's rows in its source.
+ALIAS = {Level.YEARLY: "y", Level.WEEKLY: "w", Level.DAILY: "d", Level.RUNNING: "r",
+         Level.HOURLY: "h", Level.RAW: "s"}
+# The column a level's ranges bound.
+BUCKET = {Level.DAILY: "stat_date", Level.RUNNING: "stat_date", Level.HOURLY: "hour_start_utc",
+          Level.RAW: "recorded_at"}
+
+
+def park_filter(b: Binds, disney_universal: bool) -> str:
+    """Parks p of the filter: all, or Disney and Universal ones."""
+    return f"({b('disney_universal', int(disney_universal))} = 0 OR p.is_disney = 1 " \
+           "OR p.is_universal = 1)"
+
+
+def measures(entity: Entity, alias: str, how: str, needed) -> str:
+    """A source's measure columns, named, those not ``needed`` NULL. ``how``: "row"
+    reads stored rows as they are (one per entity and bucket, summed by the outer
+    query), "sum" sums stored rows per entity (maxima: MAX), "raw" sums what each
+    snapshot adds like aggregate_hours_range does, "none" is all NULL."""
+    out = []
+    for m in entity.measures:
+        if how == "none" or m not in needed:
+            expr = "NULL"
+        elif how == "row":
+            expr = f"{alias}.{m}"
+        elif m in entity.maxima:
+            expr = f"MAX({alias}.{m})"
+        elif how == "raw":
+            expr = "COUNT(*)" if m == "sample_count" else f"COALESCE(SUM({alias}.{m}), 0)"
+        else:
+            expr = f"SUM({alias}.{m})"
+        out.append(f"{expr} AS {m}")
+    return ", ".join(out)
+
+
+def latest_of(entity: Entity, source: str, after: str, until: str) -> str:
+    """Each entity's latest row of ``source`` in (after, until] (placeholders): numbered
+    within the span, which is one range of the time-clustered key in the pruned
+    partitions. (A join back on MAX(recorded_at) per park let MariaDB run it as a
+    lateral derived table probing the (park_id, recorded_at) key of every day
+    partition for each snapshot: seconds with a year of partitions.)"""
+    return (f"SELECT ls.* FROM (SELECT w.*, ROW_NUMBER() OVER (PARTITION BY w.{entity.key} "
+            f"ORDER BY w.recorded_at DESC) AS latest_rank FROM {source} w "
+            f"WHERE w.recorded_at > {after} AND w.recorded_at <= {until}) ls "
+            "WHERE ls.latest_rank = 1")
+
+
+def open_flag(b: Binds, after: datetime, until: datetime) -> str:
+    """park_open of a park g's latest snapshot in (after, until] (one index probe)."""
+    return (", (SELECT o.park_open FROM park_snapshots o WHERE o.park_id = g.park_id "
+            f"AND o.recorded_at > {b('live_after', after)} "
+            f"AND o.recorded_at <= {b('now', until)} "
+            "ORDER BY o.recorded_at DESC LIMIT 1) AS park_is_open")
+
+
+def _head(entity: Entity, k: int, level: Level, how: str, needed, days: str,
+          complete: str = "0") -> str:
+    a = ALIAS[level]
+    return (f"SELECT {k} AS k, {a}.{entity.key}, {measures(entity, a, how, needed)}, "
+            f"{days} AS days, {complete} AS complete FROM {entity.tables[level]} {a}")
+
+
+def _in_ranges(b: Binds, column: str, ranges, excluded=()) -> str:
+    """``column`` in any [start, end) range, minus the excluded values."""
+    text = " OR ".join(f"({column} >= {b(f'from{i}', start)} AND {column} < {b(f'to{i}', end)})"
+                       for i, (start, end) in enumerate(ranges))
+    if len(ranges) > 1:
+        text = f"({text})"
+    if excluded:
+        text += f" AND {column} NOT IN ({b.each('not', excluded)})"
+    return text
+
+
+def _grouped(entity: Entity, k: int, level: Level, b: Binds, read: Read, needed,
+             days: str) -> str:
+    """The rows of ``read``'s ranges, summed per entity."""
+    a = ALIAS[level]
+    where = _in_ranges(b, f"{a}.{BUCKET[level]}", read.ranges, read.skipped)
+    how = "raw" if level is Level.RAW else "sum"
+    return f"{_head(entity, k, level, how, needed, days)} WHERE {where} GROUP BY {a}.{entity.key}"
+
+
+def _yearly(entity: Entity, k: int, b: Binds, span: Span, read: Read, progress: Progress,
+            all_entities: int, needed) -> list[str]:
+    """A year's days [first, end) from each entity's yearly row, and the days after
+    its last_stat_date from daily rows; every day of an entity without a usable row
+    from daily rows (only when there are such)."""
+    (first, end), = read.ranges
+    rows = progress.years[span.year]
+    y = entity.tables[Level.YEARLY]
+    key = entity.key
+    usable = f"y.first_stat_date IS NOT NULL AND y.last_stat_date < {b('day_end', end)}"
+    out = [f"{_head(entity, k, Level.YEARLY, 'row', needed, 'y.days_covered', 'y.is_complete')}"
+           f" WHERE y.year = {b('year', span.year)} AND {usable}"]
+    # The days after each row (the lower bound, the oldest last_stat_date of the year,
+    # keeps it a short range).
+    out.append(f"{_head(entity, k, Level.DAILY, 'sum', needed, 'COUNT(*)')} "
+               f"JOIN {y} y ON y.year = {b('year', span.year)} AND y.{key} = d.{key} "
+               f"AND {usable} AND d.stat_date > y.last_stat_date "
+               f"WHERE d.stat_date > {b('oldest_last', rows.oldest_last)} "
+               f"AND d.stat_date < {b('day_end', end)} GROUP BY d.{key}")
+    if rows.count < all_entities or rows.newest_last >= end:
+        out.append(f"{_head(entity, k, Level.DAILY, 'sum', needed, 'COUNT(*)')} "
+                   f"WHERE d.stat_date >= {b('first', first)} AND d.stat_date < "
+                   f"{b('day_end', end)} AND NOT EXISTS (SELECT 1 FROM {y} y "
+                   f"WHERE y.year = {b('year', span.year)} AND y.{key} = d.{key} "
+                   f"AND {usable}) GROUP BY d.{key}")
+    return out
+
+
+def span_sources(b: Binds, entity: Entity, k: int, span: Span, reads: list[Read],
+                 progress: Progress, all_entities: int, needed) -> list[str]:
+    """The sources of one planned span (k: 0 asked, 1 previous)."""
+    if not reads:
+        return []
+    out = []
+    if span.year is not None and Level.YEARLY in entity.levels:
+        # is_complete of the yearly row, even when the row is not used for the sums.
+        out.append(f"{_head(entity, k, Level.YEARLY, 'none', needed, '0', 'y.is_complete')} "
+                   f"WHERE y.year = {b('year', span.year)}")
+    for i, read in enumerate(reads):
+        rb = b.scope(f"{read.level.value}{i}_")
+        if read.level is Level.YEARLY:
+            out += _yearly(entity, k, b, span, read, progress, all_entities, needed)
+        elif read.level is Level.WEEKLY:
+            out.append(f"{_head(entity, k, Level.WEEKLY, 'row', needed, 'w.days_covered')} "
+                       f"WHERE w.week_start IN ({rb.each('week', [a for a, _ in read.ranges])})"
+                       " AND w.days_covered > 0")
+        elif read.level is Level.DAILY:
+            out.append(_grouped(entity, k, Level.DAILY, rb, read, needed, "COUNT(*)"))
+        elif read.level is Level.RUNNING:
+            (first, end), = read.ranges
+            out.append(f"{_head(entity, k, Level.RUNNING, 'row', needed, '0')} "
+                       f"WHERE r.stat_date >= {rb('first', first)} "
+                       f"AND r.stat_date < {rb('end', end)}")
+        else:
+            out.append(_grouped(entity, k, read.level, rb, read, needed, "0"))
+    return out
+
+
+def live_source(b: Binds, entity: Entity, after: datetime, until: datetime, needed) -> str:
+    """Each entity's latest snapshot in (after, until], as a source of period 0."""
+    latest = latest_of(entity, entity.tables[Level.RAW], b("live_after", after), b("now", until))
+    return (f"SELECT 0 AS k, s.{entity.key}, {measures(entity, 's', 'raw', needed)}, "
+            f"0 AS days, 0 AS complete FROM ({latest}) s GROUP BY s.{entity.key}")
+
+
+def sources(b: Binds, entity: Entity, days: LocalDays, *, now: datetime, progress: Progress,
+            all_entities: int, current: Span | None, previous: Span | None,
+            needed, live_window: timedelta | None = None) -> str | None:
+    """The UNION ALL of the period asked for (k = 0; None: live, each entity's latest
+    snapshot in the live window) and of ``previous`` (k = 1, when given); None when
+    there is nothing to read. A single source is not wrapped in a UNION: read as
+    stored rows, the server then merges it into the query that sums it."""
+    out = []
+    for k, span in ((0, current), (1, previous)):
+        if k == 0 and span is None:
+            out.append(live_source(b, entity, now - live_window, now, needed))
+        elif span is not None:
+            reads = plan_span(span, now=now, progress=progress, levels=entity.levels,
+                              days=days)
+            out += span_sources(b.scope(f"p{k}_"), entity, k, span, reads, progress,
+                                all_entities, needed)
+    return "\n  UNION ALL\n  ".join(out) if out else None
+
+
+def summed(entity: Entity, measure: str, k: int | None = None) -> str:
+    """A measure summed per entity over the UNION rows u (maxima and ``complete``:
+    MAX); of period k only when k is given (the UNION holds both periods)."""
+    how = "MAX" if measure in entity.maxima or measure == "complete" else "SUM"
+    if k is None:
+        return f"{how}(u.{measure})"
+    return f"{how}(CASE WHEN u.k = {k} THEN u.{measure} END)"

@@ -1,0 +1,124 @@
+"""The state a period query is planned from, read from the database and kept briefly.
+
+The watermarks, the yearly rows' coverage, the newest snapshot and the queued
+buckets become the planner's ``Progress``; the park counts and the routines'
+version go with it to the statements and answers.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from webapi.db import Database
+from webapi.formulas import Formulas
+from webapi.query.binds import Binds
+from webapi.query.render import park_filter
+from webapi.query.spans import LocalDays, Progress, Stale, YearRows
+
+
+@dataclass(frozen=True)
+class PlanState:
+    progress: Progress
+    total_parks: int  # active parks of the filter
+    all_parks: int  # every park, active or not (fewer yearly rows: some park reads days)
+    routines: str = ""  # changes whenever the routines are re-installed (routine_versions)
+
+
+def stale_buckets(queued, days: LocalDays) -> Stale:
+    """The buckets whose stored rows are stale, from the queued (level, period_start)
+    pairs: a queued hour makes its hour, its local day and that day's year stale; a
+    queued day its day and year; a queued year its year. (The one place this rule
+    lives until a database view takes it over.)"""
+    hours, stale_days, years = set(), set(), set()
+    for level, start in queued:
+        if level == "hourly":
+            hours.add(start)
+            stale_days.add(days.local_date(start))
+        elif level == "daily":
+            stale_days.add(start.date())
+        else:
+            years.add(start.year)
+    years |= {day.year for day in stale_days}
+    return Stale(frozenset(hours), frozenset(stale_days), frozenset(years))
+
+
+def read_state(db: Database, days: LocalDays, disney_universal: bool, years=()) -> PlanState:
+    """The state, in one round trip (two when buckets are queued)."""
+    b = Binds()
+    year_columns = "".join(
+        f", (SELECT {fn} FROM yearly_park_stats WHERE year = {b(f'year{i}', year)} "
+        f"AND first_stat_date IS NOT NULL) AS y{i}_{name}"
+        for i, year in enumerate(years)
+        for fn, name in (("COUNT(*)", "count"), ("MIN(last_stat_date)", "oldest"),
+                         ("MAX(last_stat_date)", "newest")))
+    sql = ("SELECT (SELECT done_through FROM aggregation_watermarks WHERE level = 'hourly') AS h, "
+           "(SELECT done_through FROM aggregation_watermarks WHERE level = 'daily') AS d, "
+           "(SELECT COUNT(*) FROM parks p WHERE p.is_active = 1 AND "
+           f"{park_filter(b, disney_universal)}) AS n, "
+           "(SELECT COUNT(*) FROM parks) AS n_all, "
+           "(SELECT COUNT(*) FROM aggregation_queue) AS q, "
+           "(SELECT CONCAT(COUNT(*), '/', COALESCE(SUM(version), 0), '/', "
+           "COALESCE(MAX(installed_at), '')) FROM routine_versions) AS rv, "
+           f"(SELECT MAX(recorded_at) FROM park_snapshots) AS newest{year_columns}")
+    row = db.query(sql, b.values)[0]
+    stale = Stale()
+    if row["q"]:
+        queued = db.query("SELECT level, period_start FROM aggregation_queue")
+        stale = stale_buckets([(r["level"], r["period_start"]) for r in queued], days)
+    progress = Progress(
+        hourly=row["h"], daily=row["d"].date() if row["d"] is not None else None,
+        newest_snapshot=row["newest"],
+        years={year: YearRows(int(row[f"y{i}_count"]), row[f"y{i}_oldest"],
+                              row[f"y{i}_newest"]) for i, year in enumerate(years)},
+        stale=stale)
+    return PlanState(progress, int(row["n"]), int(row["n_all"]), row["rv"])
+
+
+class PlanCache:
+    """The state a period query is planned from (watermarks, queued buckets, the
+    newest snapshot, the routines' version), kept in process for ``seconds``
+    (0 = read it for every query), so that a ranking costs one round trip; and
+    the metric formulas expanded into the statements (``formulas``).
+
+    Why a short-lived copy stays exact: the watermarks only move forward, so an
+    old one moves more of a span to finer rows (running rows or hours instead
+    of a day, raw snapshots instead of hours), which hold the same snapshots
+    (apply_retention keeps running rows 7 days below the daily watermark); a
+    bucket that left the queue meanwhile is read from finer rows too. What it
+    can miss, for at most ``seconds``: a bucket queued meanwhile (late data for
+    an hour already aggregated) is read from its old row, i.e. the answer is as
+    stale as a response cached that long; a snapshot newer than the clock
+    written meanwhile (up to a minute ahead is accepted) already counts in
+    today; and rows that retention purged meanwhile could be needed by an old
+    watermark only if aggregation lagged the retention horizon (90 days), which
+    health reports long before. Keep ``seconds`` short (1-2).
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = float(seconds)
+        self.formulas = Formulas()
+        self._entries: dict[tuple, tuple[float, PlanState]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, db: Database, days: LocalDays, disney_universal: bool, years) -> PlanState:
+        key = (disney_universal, tuple(years))
+        if self.seconds > 0:
+            entry = self._entries.get(key)
+            if entry is not None and time.monotonic() - entry[0] < self.seconds:
+                return entry[1]
+        read_at = time.monotonic()
+        state = read_state(db, days, disney_universal, years)
+        if self.seconds > 0:
+            with self._lock:
+                if len(self._entries) > 256:
+                    self._entries.clear()
+                self._entries[key] = (read_at, state)
+        return state
+
+
+def span_years(*spans) -> list[int]:
+    """The calendar years among the spans (their yearly rows' coverage is read)."""
+    return [span.year for span in spans if span is not None and span.year]
+

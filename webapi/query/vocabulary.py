@@ -1,0 +1,62 @@
+"""The words the planner and the SQL share: the levels rows are kept at, and the
+entities whose rows they are.
+
+A level is a kind of row holding the sums and counts of a bucket of time. Not
+every entity has every level (rides, to come, have no weekly or running rows
+at first), so the planner is given an entity's levels and never assumes one
+it does not have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Level(Enum):
+    YEARLY = "yearly"  # a local calendar year, per entity (its days up to last_stat_date)
+    WEEKLY = "weekly"  # a local Sunday-Saturday week: the sum of its daily rows
+    DAILY = "daily"  # a local day, before the daily watermark
+    RUNNING = "running"  # a local day from the daily watermark on, kept by the triggers
+    HOURLY = "hourly"  # a UTC hour, before the hourly watermark
+    RAW = "raw"  # the snapshots themselves
+
+
+# The levels every entity must have: the planner falls back to them for whatever a
+# coarser level cannot serve (stale buckets, the tail up to now).
+REQUIRED = frozenset({Level.DAILY, Level.HOURLY, Level.RAW})
+
+
+@dataclass(frozen=True)
+class Entity:
+    """What is ranked, and where its rows of each level are kept."""
+
+    key: str  # the id column of its rows
+    tables: dict[Level, str]  # the table (or view, for RAW) holding each level
+    snapshots: str  # the raw table itself (latest snapshot, open flag)
+    measures: tuple[str, ...]  # the summed columns every level holds
+    maxima: tuple[str, ...]  # the measures combined with MAX instead of SUM
+
+    def __post_init__(self):
+        missing = REQUIRED - self.levels
+        if missing:
+            raise ValueError(f"an entity needs the levels {sorted(m.value for m in missing)}")
+
+    @property
+    def levels(self) -> frozenset[Level]:
+        return frozenset(self.tables)
+
+
+PARKS = Entity(
+    key="park_id",
+    tables={Level.YEARLY: "yearly_park_stats", Level.WEEKLY: "weekly_park_stats",
+            Level.DAILY: "daily_park_stats", Level.RUNNING: "running_daily_park_stats",
+            Level.HOURLY: "hourly_park_stats",
+            # What one snapshot adds to each measure is defined once, by this view.
+            Level.RAW: "park_snapshot_measures"},
+    snapshots="park_snapshots",
+    measures=("sample_count", "open_sample_count", "shame_sum", "shame_count", "wait_sum",
+              "wait_count", "peak_wait_minutes", "down_samples", "weighted_down_samples",
+              "operating_samples", "max_rides_down"),
+    maxima=("peak_wait_minutes", "max_rides_down"),
+)
