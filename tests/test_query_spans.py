@@ -1,0 +1,362 @@
+"""The span planner (webapi.query.spans), in pure Python: no database.
+
+Local days come from zoneinfo here (the API reads them from calendar_days), in
+the reporting zone America/Los_Angeles, whose days are 23 hours on the second
+Sunday of March and 25 hours on the first Sunday of November.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from webapi.calendar import Day
+from webapi.periods import Span, resolve, year_span
+from webapi.query.spans import Progress, Read, Stale, YearRows, plan_span
+from webapi.query.state import stale_buckets
+from webapi.query.vocabulary import PARKS, REQUIRED, Level
+
+ZONE = ZoneInfo("America/Los_Angeles")
+PARK_LEVELS = PARKS.levels
+# What rides will have at first: no weekly and no running rows.
+RIDE_LEVELS = frozenset({Level.YEARLY, Level.DAILY, Level.HOURLY, Level.RAW})
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+
+
+class ZoneCalendar:
+    """calendar_days computed with zoneinfo: what webapi.calendar.Calendar serves."""
+
+    def local_date(self, instant: datetime) -> date:
+        return instant.replace(tzinfo=UTC).astimezone(ZONE).date()
+
+    def utc_start(self, day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=ZONE).astimezone(UTC).replace(tzinfo=None)
+
+    def day(self, d: date) -> Day:
+        start, end = self.utc_start(d), self.utc_start(d + DAY)
+        return Day(d, start, end, int((end - start) / HOUR),
+                   d - timedelta(days=(d.weekday() + 1) % 7), d.replace(day=1), d.year)
+
+    def day_containing(self, instant: datetime) -> Day:
+        return self.day(self.local_date(instant))
+
+    def days(self, *dates: date) -> dict[date, Day]:
+        return {d: self.day(d) for d in dates}
+
+
+CAL = ZoneCalendar()
+
+
+def day_span(first: date, end: date | None = None) -> Span:
+    end = end or first + DAY
+    return Span(first, end, CAL.utc_start(first), CAL.utc_start(end))
+
+
+def utc(read: Read) -> list[tuple[datetime, datetime]]:
+    """The UTC intervals a read covers: its ranges minus its skipped buckets."""
+    if read.level in (Level.HOURLY, Level.RAW):
+        ranges, size = list(read.ranges), HOUR
+        skipped = [(h, h + size) for h in read.skipped]
+    else:
+        ranges = [(CAL.utc_start(a), CAL.utc_start(b)) for a, b in read.ranges]
+        skipped = [(CAL.utc_start(d), CAL.utc_start(d + DAY)) for d in read.skipped]
+    out = []
+    for start, end in ranges:
+        cuts = sorted(s for s in skipped if start <= s[0] < end)
+        for cut_start, cut_end in cuts:
+            if cut_start > start:
+                out.append((start, cut_start))
+            start = cut_end
+        if end > start:
+            out.append((start, end))
+    return out
+
+
+def check_cover(span: Span, now: datetime, reads: list[Read], progress: Progress,
+                levels=PARK_LEVELS) -> None:
+    """The reads are disjoint and cover exactly [utc_start, min(utc_end, now + 1 s));
+    only the running row of the day now cuts reaches past it. No read uses a level
+    the entity lacks, nor a stale bucket at its own level."""
+    end = min(span.utc_end, now + timedelta(seconds=1))
+    pieces = sorted((interval, read.level) for read in reads for interval in utc(read))
+    for (a, _), (b, _) in zip(pieces, pieces[1:], strict=False):
+        assert a[1] <= b[0], f"overlap {a} {b}"
+    cursor = span.utc_start
+    for (start, stop), level in pieces:
+        assert start == cursor, f"gap or misplaced read at {cursor}: {reads}"
+        if stop > end:
+            assert level is Level.RUNNING and start < end
+            assert stop == CAL.utc_start(CAL.local_date(now) + DAY)
+            assert progress.newest_snapshot is None or progress.newest_snapshot < end
+        cursor = stop
+    assert cursor >= end if pieces else end <= span.utc_start
+    stale = progress.stale
+    for read in reads:
+        assert read.level in levels
+        if read.level is Level.YEARLY:
+            assert span.year is not None and span.year not in stale.years
+        elif read.level in (Level.WEEKLY, Level.DAILY):
+            for a, b in read.ranges:
+                used = [d for d in stale.days if a <= d < b and d not in read.skipped]
+                assert not used, (read, used)
+        elif read.level is Level.HOURLY:
+            for a, b in read.ranges:
+                used = [h for h in stale.hours if a <= h < b and h not in read.skipped]
+                assert not used, (read, used)
+
+
+def levels_of(reads) -> list[Level]:
+    return [read.level for read in reads]
+
+
+def read(reads, level) -> Read:
+    (found,) = [r for r in reads if r.level is level]
+    return found
+
+
+# -- local days of 23 and 25 hours ------------------------------------------------------
+
+@pytest.mark.parametrize("day, hours", [(date(2026, 3, 8), 23), (date(2026, 11, 1), 25),
+                                        (date(2026, 6, 1), 24)])
+def test_a_local_day_is_read_as_its_own_utc_hours(day, hours):
+    span = day_span(day)
+    now = CAL.utc_start(day + 2 * DAY) + 3 * HOUR
+    # Hours aggregated, the day not yet, and no running rows (rides): all from hours.
+    progress = Progress(hourly=now.replace(minute=0), daily=day)
+    reads = plan_span(span, now=now, progress=progress, levels=RIDE_LEVELS, days=CAL)
+    assert levels_of(reads) == [Level.HOURLY]
+    ((start, end),) = read(reads, Level.HOURLY).ranges
+    assert (end - start) == hours * HOUR
+    check_cover(span, now, reads, progress, RIDE_LEVELS)
+    # A stale day is read from its hours, whatever their number.
+    progress = Progress(hourly=now.replace(minute=0), daily=day + DAY,
+                        stale=stale_buckets([("daily", datetime.combine(day, time(0)))], CAL))
+    reads = plan_span(span, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
+    assert levels_of(reads) == [Level.DAILY, Level.HOURLY]
+    assert read(reads, Level.DAILY).skipped == (day,)
+    assert read(reads, Level.HOURLY).ranges == ((CAL.utc_start(day), CAL.utc_start(day + DAY)),)
+    check_cover(span, now, reads, progress)
+
+
+def test_today_up_to_now_on_the_short_day():
+    now = datetime(2026, 3, 8, 20, 10)  # 13:10 PDT; the day began at 08:00 UTC (PST)
+    span = day_span(date(2026, 3, 8))
+    progress = Progress(hourly=datetime(2026, 3, 8, 20), daily=date(2026, 3, 8),
+                        newest_snapshot=now + timedelta(seconds=40))  # a clock ahead
+    reads = plan_span(span, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
+    # A snapshot after now: today from hours and snapshots up to now, not its running row.
+    assert levels_of(reads) == [Level.HOURLY, Level.RAW]
+    assert read(reads, Level.HOURLY).ranges == ((datetime(2026, 3, 8, 8),
+                                                 datetime(2026, 3, 8, 20)),)
+    assert read(reads, Level.RAW).ranges == ((datetime(2026, 3, 8, 20),
+                                              now + timedelta(seconds=1)),)
+    check_cover(span, now, reads, progress)
+    # Otherwise its running row, which holds every snapshot of the day.
+    progress = Progress(hourly=datetime(2026, 3, 8, 20), daily=date(2026, 3, 8),
+                        newest_snapshot=now)
+    reads = plan_span(span, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
+    assert reads == [Read(Level.RUNNING, ((date(2026, 3, 8), date(2026, 3, 9)),))]
+    check_cover(span, now, reads, progress)
+
+
+# -- month and year ends -----------------------------------------------------------------
+
+def test_last_month_across_the_year_end_reads_its_whole_weeks_from_weekly_rows():
+    now = datetime(2027, 1, 5, 18)  # Tue Jan 5, 2027, 10:00 PST
+    _label, span, previous = resolve(CAL, "last_month", now)
+    assert (span.first_date, span.end_date) == (date(2026, 12, 1), date(2027, 1, 1))
+    progress = Progress(hourly=datetime(2027, 1, 5, 18), daily=date(2027, 1, 5))
+    reads = plan_span(span, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
+    assert levels_of(reads) == [Level.WEEKLY, Level.DAILY]
+    # Sundays Dec 6, 13, 20 (Dec 27 - Jan 2 crosses the month end: its days are daily rows).
+    assert [a for a, _ in read(reads, Level.WEEKLY).ranges] == [
+        date(2026, 12, 6), date(2026, 12, 13), date(2026, 12, 20)]
+    assert read(reads, Level.DAILY).ranges == ((date(2026, 12, 1), date(2026, 12, 6)),
+                                               (date(2026, 12, 27), date(2027, 1, 1)))
+    check_cover(span, now, reads, progress)
+    # The entity without weekly rows reads the same days from daily rows.
+    reads = plan_span(span, now=now, progress=progress, levels=RIDE_LEVELS, days=CAL)
+    assert reads == [Read(Level.DAILY, ((date(2026, 12, 1), date(2027, 1, 1)),))]
+    check_cover(previous, now, plan_span(previous, now=now, progress=progress,
+                                         levels=PARK_LEVELS, days=CAL), progress)
+
+
+def test_a_past_year_from_yearly_rows_and_the_current_one_up_to_now():
+    now = datetime(2027, 1, 1, 9, 30)  # Jan 1, 2027, 01:30 PST
+    progress = Progress(hourly=datetime(2027, 1, 1, 9), daily=date(2027, 1, 1),
+                        newest_snapshot=datetime(2027, 1, 1, 9, 25),
+                        years={2026: YearRows(80, date(2026, 12, 31), date(2026, 12, 31))})
+    past = year_span(CAL, 2026)
+    reads = plan_span(past, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
+    assert reads == [Read(Level.YEARLY, ((date(2026, 1, 1), date(2027, 1, 1)),))]
+    check_cover(past, now, reads, progress)
+    current = year_span(CAL, 2027)
+    reads = plan_span(current, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
+    assert reads == [Read(Level.RUNNING, ((date(2027, 1, 1), date(2027, 1, 2)),))]
+    check_cover(current, now, reads, progress)
+    # A year without yearly rows: weeks and days.
+    bare = Progress(hourly=progress.hourly, daily=progress.daily)
+    reads = plan_span(past, now=now, progress=bare, levels=PARK_LEVELS, days=CAL)
+    assert levels_of(reads) == [Level.WEEKLY, Level.DAILY]
+    weeks = read(reads, Level.WEEKLY).ranges  # Sun Jan 4 to Sat Dec 26: 51 weeks
+    assert (len(weeks), weeks[0][0], weeks[-1][1]) == (51, date(2026, 1, 4), date(2026, 12, 27))
+    assert read(reads, Level.DAILY).ranges == ((date(2026, 1, 1), date(2026, 1, 4)),
+                                               (date(2026, 12, 27), date(2027, 1, 1)))
+    check_cover(past, now, reads, bare)
+
+
+# -- stale buckets -----------------------------------------------------------------------
+
+def test_a_queued_hour_makes_its_local_day_and_that_days_year_stale():
+    # 07:00 UTC on Jan 1, 2027 is 23:00 PST on Dec 31, 2026.
+    hour = datetime(2027, 1, 1, 7)
+    stale = stale_buckets([("hourly", hour)], CAL)
+    assert stale == Stale(frozenset({hour}), frozenset({date(2026, 12, 31)}),
+                          frozenset({2026}))
+    assert stale_buckets([("daily", datetime(2026, 5, 4)), ("yearly", datetime(2025, 1, 1))],
+                         CAL) == Stale(frozenset(), frozenset({date(2026, 5, 4)}),
+                                       frozenset({2025, 2026}))
+
+
+def test_a_stale_hour_is_read_raw_its_day_from_hours_its_year_from_weeks_and_days():
+    now = datetime(2027, 2, 10, 20)
+    hour = datetime(2027, 1, 1, 7)
+    progress = Progress(hourly=datetime(2027, 2, 10, 20), daily=date(2027, 2, 10),
+                        years={2026: YearRows(80, date(2026, 12, 31), date(2026, 12, 31))},
+                        stale=stale_buckets([("hourly", hour)], CAL))
+    span = year_span(CAL, 2026)
+    reads = plan_span(span, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
+    assert levels_of(reads) == [Level.WEEKLY, Level.DAILY, Level.HOURLY, Level.RAW]
+    assert date(2026, 12, 27) not in [a for a, _ in read(reads, Level.WEEKLY).ranges]
+    assert read(reads, Level.DAILY).skipped == (date(2026, 12, 31),)
+    hourly = read(reads, Level.HOURLY)
+    assert hourly.ranges == ((datetime(2026, 12, 31, 8), datetime(2027, 1, 1, 8)),)
+    assert hourly.skipped == (hour,)
+    assert read(reads, Level.RAW).ranges == ((hour, hour + HOUR),)
+    check_cover(span, now, reads, progress)
+    # The next year is not stale: its days after Jan 1 come from daily rows as usual.
+    january = resolve(CAL, "last_month", now)[1]
+    reads = plan_span(january, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
+    assert Level.HOURLY not in levels_of(reads)
+    check_cover(january, now, reads, progress)
+
+
+def test_a_stale_hour_of_a_running_day_is_read_from_its_running_row():
+    now = datetime(2026, 6, 3, 20)
+    hour = datetime(2026, 6, 3, 9)  # today (June 3, 02:00 PDT), already aggregated
+    progress = Progress(hourly=datetime(2026, 6, 3, 20), daily=date(2026, 6, 3),
+                        newest_snapshot=now, stale=stale_buckets([("hourly", hour)], CAL))
+    span = day_span(date(2026, 6, 3))
+    reads = plan_span(span, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
+    assert reads == [Read(Level.RUNNING, ((date(2026, 6, 3), date(2026, 6, 4)),))]
+    # Without running rows, its hours minus the stale one, which is read raw.
+    reads = plan_span(span, now=now, progress=progress, levels=RIDE_LEVELS, days=CAL)
+    assert read(reads, Level.HOURLY).skipped == (hour,)
+    assert read(reads, Level.RAW).ranges == ((hour, hour + HOUR),
+                                             (datetime(2026, 6, 3, 20), now + timedelta(seconds=1)))
+    check_cover(span, now, reads, progress, RIDE_LEVELS)
+
+
+# -- watermarks behind, empty tail --------------------------------------------------------
+
+def test_days_from_a_daily_watermark_behind_come_from_running_rows():
+    now = datetime(2026, 6, 10, 18)  # Wed 11:00 PDT
+    _label, span, _previous = resolve(CAL, "last_week", now)  # May 31 - June 6
+    progress = Progress(hourly=datetime(2026, 6, 10, 18), daily=date(2026, 6, 4))
+    reads = plan_span(span, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
+    assert reads == [Read(Level.DAILY, ((date(2026, 5, 31), date(2026, 6, 4)),)),
+                     Read(Level.RUNNING, ((date(2026, 6, 4), date(2026, 6, 7)),))]
+    check_cover(span, now, reads, progress)
+    # Without running rows: hours up to the hourly watermark, then snapshots.
+    progress = Progress(hourly=datetime(2026, 6, 5, 3), daily=date(2026, 6, 4))
+    reads = plan_span(span, now=now, progress=progress, levels=RIDE_LEVELS, days=CAL)
+    assert reads[1:] == [
+        Read(Level.HOURLY, ((datetime(2026, 6, 4, 7), datetime(2026, 6, 5, 3)),)),
+        Read(Level.RAW, ((datetime(2026, 6, 5, 3), datetime(2026, 6, 7, 7)),))]
+    check_cover(span, now, reads, progress, RIDE_LEVELS)
+    # Nothing aggregated yet: the whole span raw.
+    progress = Progress(hourly=None, daily=None)
+    reads = plan_span(span, now=now, progress=progress, levels=RIDE_LEVELS, days=CAL)
+    assert reads == [Read(Level.RAW, ((span.utc_start, span.utc_end),))]
+
+
+def test_nothing_after_now_and_no_tail_once_everything_is_aggregated():
+    now = datetime(2026, 6, 10, 18)
+    progress = Progress(hourly=datetime(2026, 6, 10, 18), daily=date(2026, 6, 10))
+    tomorrow = day_span(date(2026, 6, 11))
+    assert plan_span(tomorrow, now=now, progress=progress, levels=PARK_LEVELS, days=CAL) == []
+    yesterday = day_span(date(2026, 6, 9))
+    for levels in (PARK_LEVELS, RIDE_LEVELS):
+        reads = plan_span(yesterday, now=now, progress=progress, levels=levels, days=CAL)
+        assert reads == [Read(Level.DAILY, ((date(2026, 6, 9), date(2026, 6, 10)),))]
+
+
+def test_an_entity_lacking_a_required_level_is_refused():
+    with pytest.raises(ValueError):
+        plan_span(day_span(date(2026, 6, 9)), now=datetime(2026, 6, 10), levels=PARK_LEVELS
+                  - {Level.HOURLY}, progress=Progress(None, None), days=CAL)
+
+
+# -- every period, and random progress ---------------------------------------------------
+
+PERIODS = ("today", "yesterday", "last_week", "last_month", "year")
+NOWS = (datetime(2026, 3, 8, 9, 30), datetime(2026, 11, 1, 8, 30), datetime(2027, 1, 1, 8, 5),
+        datetime(2026, 12, 31, 23, 59, 59), datetime(2026, 7, 15, 12))
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_each_period_fully_aggregated_reads_no_hour_and_no_snapshot_before_today(period):
+    for now in NOWS:
+        today = CAL.local_date(now)
+        progress = Progress(hourly=now.replace(minute=0, second=0), daily=today,
+                            newest_snapshot=now,
+                            years={y: YearRows(80, date(y, 12, 31), date(y, 12, 31))
+                                   for y in range(2024, 2028)})
+        _label, current, previous = resolve(CAL, period, now)
+        for span in (current, previous):
+            reads = plan_span(span, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
+            check_cover(span, now, reads, progress)
+            assert not {Level.HOURLY, Level.RAW} & set(levels_of(reads)), (period, now, reads)
+
+
+def _random_progress(rnd: random.Random, now: datetime) -> Progress:
+    """Consistent progress: the daily watermark's day begins at or before the hourly one."""
+    hourly = None if rnd.random() < 0.1 else (
+        now.replace(minute=0, second=0) - HOUR * rnd.choice([0, 0, 1, 2, 5, 30, 24 * 40]))
+    daily = None
+    if hourly is not None and rnd.random() < 0.9:
+        daily = CAL.local_date(hourly) - DAY * rnd.choice([0, 0, 1, 3, 9, 400])
+        if CAL.utc_start(daily) > hourly:
+            daily -= DAY
+    hours = set()
+    if hourly is not None:
+        for _ in range(rnd.choice([0, 0, 1, 3, 8])):
+            hours.add(hourly - HOUR * rnd.randrange(1, 24 * 500))
+    queued = [("hourly", h) for h in hours]
+    if daily is not None:
+        queued += [("daily", datetime.combine(daily - DAY * rnd.randrange(1, 400), time(0)))
+                   for _ in range(rnd.choice([0, 0, 0, 2]))]
+    newest = None if rnd.random() < 0.1 else now + timedelta(
+        seconds=rnd.choice([-600, -5, 0, 1, 30, 59]))
+    years = {y: YearRows(rnd.randint(1, 80), date(y, 11, 30), date(y, 12, rnd.randint(1, 31)))
+             for y in range(2024, 2028) if rnd.random() < 0.7}
+    return Progress(hourly, daily, newest, years, stale_buckets(queued, CAL))
+
+
+def test_random_progress_every_period_is_covered_exactly_once():
+    rnd = random.Random(12)
+    start = datetime(2025, 1, 1)
+    for _ in range(400):
+        now = start + timedelta(seconds=rnd.randrange(int(3 * 365.25 * 86400)))
+        progress = _random_progress(rnd, now)
+        levels = rnd.choice([PARK_LEVELS, RIDE_LEVELS, REQUIRED,
+                             REQUIRED | {Level.WEEKLY}, REQUIRED | {Level.RUNNING}])
+        period = rnd.choice(PERIODS)
+        _label, current, previous = resolve(CAL, period, now)
+        for span in (current, previous):
+            reads = plan_span(span, now=now, progress=progress, levels=levels, days=CAL)
+            check_cover(span, now, reads, progress, levels)
