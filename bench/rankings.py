@@ -40,13 +40,15 @@ class StatementRecorder:
 
         self.cls = Database
         self.original = Database.query
-        self.statements: list[tuple[str, tuple]] = []
+        self.statements: list[tuple[str, tuple | dict]] = []
 
     def __enter__(self) -> StatementRecorder:
         recorder = self
 
         def query(db, sql, params=()):
-            recorder.statements.append((sql, tuple(params)))
+            # Named parameters (a dict) as sent; positional ones as a tuple.
+            recorder.statements.append((sql, dict(params) if isinstance(params, dict)
+                                        else tuple(params)))
             return recorder.original(db, sql, params)
 
         self.cls.query = query
@@ -56,7 +58,7 @@ class StatementRecorder:
         self.cls.query = self.original
 
 
-def api_statements(app, target: str) -> list[tuple[str, tuple]]:
+def api_statements(app, target: str) -> list[tuple[str, tuple | dict]]:
     """The statements one request for ``target`` runs once the app is warm (calendar and
     settings cached), captured in-process with the response cache off."""
     client = app.test_client()
@@ -67,6 +69,12 @@ def api_statements(app, target: str) -> list[tuple[str, tuple]]:
     with StatementRecorder() as recorder:
         client.get(target)
     return recorder.statements
+
+
+def _printable(params):
+    if isinstance(params, dict):
+        return {name: str(value) for name, value in params.items()}
+    return [str(p) for p in params]
 
 
 def measure_sql_and_baseline(url: DatabaseUrl, now: datetime, *, repeat: int,
@@ -114,7 +122,7 @@ def measure_sql_and_baseline(url: DatabaseUrl, now: datetime, *, repeat: int,
                     f"   x{b['median_ms'] / s['median_ms']:,.0f}")
                 out[(period, endpoint.name)] = {
                     "sql": s, "baseline": b, "baseline_rows": base_rows,
-                    "api_statements": [{"sql": sql, "params": [str(p) for p in params]}
+                    "api_statements": [{"sql": sql, "params": _printable(params)}
                                        for sql, params in statements],
                     "span": [str(current.utc_start), str(current.utc_end)],
                     "previous_span": ([str(previous.utc_start), str(previous.utc_end)]
