@@ -5,10 +5,11 @@ CREATE PROCEDURE aggregation_mark_dirty(IN p_recorded_at DATETIME)
 Description
 -----------
 Internal, called by the triggers on park_snapshots: when a snapshot is
-inserted, changed or deleted in a UTC hour that the hourly watermark has
-already passed, queues that hour in aggregation_queue (level hourly) so the
-next run_aggregation() cycle re-aggregates the hour, its day and its year.
-Hours not aggregated yet need nothing. A bucket already queued keeps its
+inserted, changed or deleted in a UTC hour that is already aggregated
+(before the hourly watermark, or in a range that backfill_aggregates() wrote
+ahead of it: aggregated_ranges), queues that hour in aggregation_queue (level
+hourly) so the next run_aggregation() cycle re-aggregates the hour, its day
+and its year. Hours not aggregated yet need nothing. A bucket already queued keeps its
 failure count and back-off.
 
 Parameters
@@ -23,6 +24,7 @@ BEGIN
     DECLARE v_hour DATETIME;
     DECLARE v_done DATETIME DEFAULT NULL;
     DECLARE v_now DATETIME;
+    DECLARE v_range_end DATETIME DEFAULT NULL;
 
     SELECT done_through
       INTO v_done
@@ -30,7 +32,16 @@ BEGIN
      WHERE level = 'hourly';
 
     SET v_hour = TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, '2000-01-01', p_recorded_at), '2000-01-01');
-    IF v_hour < v_done THEN
+    IF v_done IS NULL OR v_hour >= v_done THEN
+        -- Ahead of the watermark: aggregated only inside a backfilled range.
+        SELECT range_end
+          INTO v_range_end
+          FROM aggregated_ranges
+         WHERE range_start <= v_hour
+         ORDER BY range_start DESC
+         LIMIT 1;
+    END IF;
+    IF v_hour < v_done OR v_hour < v_range_end THEN
         SET v_now = parkstats_now();
         INSERT INTO aggregation_queue
             (level, period_start, queued_at, failures, next_attempt_at, last_error)

@@ -18,9 +18,12 @@ Description
 Internal: (re)aggregates one bucket (or one batch of buckets) of a level in
 its own transaction, and logs it in aggregation_job_log.
   hourly: the UTC hours in [p_start, p_end); removes them from
-          aggregation_queue; queues their local days that the daily
-          watermark has already passed; with p_advance = 1 moves the hourly
-          watermark to p_end in the same transaction.
+          aggregation_queue; queues their local days that were already
+          aggregated (before the daily watermark, or wholly aggregated hours
+          ahead of it); moves the hourly watermark (p_advance) or records the
+          hours as aggregated ahead of it (aggregated_ranges, merged), and
+          when the watermark reaches a recorded range, moves it to the
+          range''s end; all in the same transaction.
   daily:  the local dates in [DATE(p_start), DATE(p_end)), then the
           Sunday-Saturday weeks they touch (weekly_park_stats); removes them
           from the queue and queues their years.
@@ -38,8 +41,10 @@ p_job_type (VARCHAR): job_type written to the log (the level, or backfill).
 p_on_failure (TINYINT): 0 roll back silently, 1 log, 2 log and queue with back-off.
 p_advance (TINYINT): hourly only: 1 moves the hourly watermark to p_end on
     success (the cycle: hours skipped before p_start are queued); 2 moves it
-    only if it is NULL or inside [p_start, p_end) (backfill: never claims
-    hours before p_start); 0 leaves it.
+    if it is NULL or inside [p_start, p_end], else records the hours from the
+    watermark on in aggregated_ranges (backfill: never claims hours before
+    p_start); 3 is 2 without starting a NULL watermark (a backfill that
+    leaves older snapshots behind); 0 leaves it all (a re-aggregation).
 p_now (DATETIME), p_real_start (DATETIME(6)): the caller''s clock readings.
 p_ok (OUT TINYINT): 1 on success.
 p_rows (OUT BIGINT): rows of the level in the range.
@@ -56,6 +61,9 @@ BEGIN
     DECLARE v_errno INT DEFAULT NULL;
     DECLARE v_message VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT NULL;
     DECLARE v_daily_done DATETIME DEFAULT NULL;
+    DECLARE v_hourly_done DATETIME DEFAULT NULL;
+    DECLARE v_range_start DATETIME DEFAULT NULL;
+    DECLARE v_range_end DATETIME DEFAULT NULL;
     DECLARE v_week_rows BIGINT DEFAULT 0;
 
     DECLARE EXIT HANDLER FOR SQLEXCEPTION
@@ -124,22 +132,54 @@ BEGIN
          WHERE c.utc_start < p_end
            AND c.utc_start > TIMESTAMPADD(HOUR, -26, p_start)
            AND c.utc_end > p_start
-           AND c.local_date < v_daily_done
+           AND (c.local_date < v_daily_done
+                OR aggregation_hours_done(c.utc_start, c.utc_end) = 1)
         ON DUPLICATE KEY UPDATE
             queued_at = VALUES(queued_at);
 
-        IF p_advance = 1 THEN
+        SELECT done_through
+          INTO v_hourly_done
+          FROM aggregation_watermarks
+         WHERE level = 'hourly'
+           FOR UPDATE;
+        IF p_advance = 1
+           OR (p_advance = 2 AND v_hourly_done IS NULL)
+           OR (p_advance IN (2, 3) AND v_hourly_done >= p_start AND v_hourly_done <= p_end) THEN
+            SET v_hourly_done = GREATEST(COALESCE(v_hourly_done, p_end), p_end);
+        ELSEIF p_advance IN (2, 3) AND (v_hourly_done IS NULL OR v_hourly_done < p_end) THEN
+            -- Ahead of the watermark: record the hours as aggregated, merged with
+            -- the ranges they overlap or touch.
+            SET v_range_start = GREATEST(p_start, COALESCE(v_hourly_done, p_start));
+            SELECT LEAST(v_range_start, COALESCE(MIN(range_start), v_range_start)),
+                   GREATEST(p_end, COALESCE(MAX(range_end), p_end))
+              INTO v_range_start, v_range_end
+              FROM aggregated_ranges
+             WHERE range_start <= p_end
+               AND range_end >= v_range_start;
+            DELETE FROM aggregated_ranges
+             WHERE range_start >= v_range_start
+               AND range_start <= v_range_end;
+            INSERT INTO aggregated_ranges
+                (range_start, range_end, aggregated_at)
+            VALUES
+                (v_range_start, v_range_end, p_now);
+        END IF;
+        IF p_advance > 0 AND v_hourly_done IS NOT NULL THEN
+            -- The watermark reached ranges aggregated ahead of it: it jumps to their end.
+            SELECT MAX(range_end)
+              INTO v_range_end
+              FROM aggregated_ranges
+             WHERE range_start <= v_hourly_done;
+            IF v_range_end IS NOT NULL THEN
+                DELETE FROM aggregated_ranges
+                 WHERE range_start <= v_hourly_done;
+                SET v_hourly_done = GREATEST(v_hourly_done, v_range_end);
+            END IF;
             UPDATE aggregation_watermarks
-               SET done_through = p_end,
+               SET done_through = v_hourly_done,
                    updated_at = p_now
              WHERE level = 'hourly'
-               AND (done_through IS NULL OR done_through < p_end);
-        ELSEIF p_advance = 2 THEN
-            UPDATE aggregation_watermarks
-               SET done_through = p_end,
-                   updated_at = p_now
-             WHERE level = 'hourly'
-               AND (done_through IS NULL OR (done_through >= p_start AND done_through < p_end));
+               AND (done_through IS NULL OR done_through < v_hourly_done);
         END IF;
     ELSEIF p_level = 'daily' THEN
         CALL aggregate_days_range(DATE(p_start), DATE(p_end), p_now, p_rows);

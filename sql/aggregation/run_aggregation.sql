@@ -10,7 +10,10 @@ The scheduled cycle (ev_run_aggregation runs it every 5 minutes):
    at most max_hours_per_cycle hours per cycle in one batch (if the batch
    fails, hour by hour: a failing hour is logged and queued with a back-off,
    the others go on); a long outage is caught up by the following cycles;
-2. the dirty or failed hours of aggregation_queue that are due;
+   when the watermark reaches hours a backfill aggregated ahead of it
+   (aggregated_ranges), it moves past them;
+2. the dirty or failed hours of aggregation_queue that are due (hours before
+   the watermark, or in a range a backfill aggregated ahead of it);
 3. the local days whose hours are all aggregated and not dirty (days just
    completed and days touched by step 2), each in its own transaction;
 4. the years of those days (the current year''s row is partial and kept current).
@@ -30,7 +33,8 @@ CALL run_aggregation();
 proc: BEGIN
     DECLARE v_now DATETIME;
     DECLARE v_real_start DATETIME(6);
-    DECLARE v_lock_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+    DECLARE v_state VARCHAR(16) CHARACTER SET ascii COLLATE ascii_bin;
+    DECLARE v_abandoned INT DEFAULT 0;
     DECLARE v_cycle_id BIGINT UNSIGNED DEFAULT NULL;
     DECLARE v_raw_purged DATETIME DEFAULT NULL;
     DECLARE v_hourly_purged DATETIME DEFAULT NULL;
@@ -69,9 +73,8 @@ proc: BEGIN
             v_errno = MYSQL_ERRNO,
             v_message = MESSAGE_TEXT;
         ROLLBACK;
-        DO RELEASE_LOCK(v_lock_name);
-        CALL aggregation_job_failed(v_cycle_id, aggregation_clock(v_now, v_real_start), v_errno,
-                                    v_sqlstate, v_message);
+        CALL aggregation_job_end(v_cycle_id, 'failed', 0, v_errno, v_sqlstate, v_message,
+                                 v_now, v_real_start);
         SELECT LEFT(CONCAT('Cycle failed: ', COALESCE(v_errno, 0), ' ', COALESCE(v_sqlstate, ''),
                            ': ', COALESCE(v_message, '')), 1024) AS summary,
                0 AS hours_aggregated,
@@ -85,29 +88,13 @@ proc: BEGIN
 
     SET v_now = parkstats_now();
     SET v_real_start = UTC_TIMESTAMP(6);
-    SET v_lock_name = LEFT(CONCAT('parkstats_aggregation.', DATABASE()), 64);
-
-    IF @@GLOBAL.read_only = 1 OR @@innodb_read_only = 1 THEN
-        SELECT 'Read-only server (a replica?): run_aggregation() did nothing; aggregates come from the primary through replication'
-                   AS summary,
-               0 AS hours_aggregated,
-               0 AS hours_reaggregated,
-               0 AS days_aggregated,
-               0 AS years_aggregated,
-               0 AS failures,
-               0 AS duration_ms;
-        LEAVE proc;
-    END IF;
-
-    IF COALESCE(GET_LOCK(v_lock_name, 0), 0) = 0 THEN
-        INSERT INTO aggregation_job_log
-            (job_type, period_start, period_end, status, started_at, finished_at, rows_affected,
-             error_message)
-        VALUES
-            ('cycle', NULL, NULL, 'skipped', aggregation_clock(v_now, v_real_start),
-             aggregation_clock(v_now, v_real_start), 0,
-             'Another run_aggregation() cycle holds the lock; this one did nothing');
-        SELECT 'Skipped: another run_aggregation() cycle is running' AS summary,
+    CALL aggregation_job_begin('cycle', NULL, NULL, 0,
+                               'Another run_aggregation() cycle holds the lock; this one did nothing',
+                               v_now, v_real_start, v_cycle_id, v_state, v_abandoned);
+    IF v_state <> 'running' THEN
+        SELECT IF(v_state = 'read_only',
+                  'Read-only server (a replica?): run_aggregation() did nothing; aggregates come from the primary through replication',
+                  'Skipped: another run_aggregation() cycle is running') AS summary,
                0 AS hours_aggregated,
                0 AS hours_reaggregated,
                0 AS days_aggregated,
@@ -117,12 +104,6 @@ proc: BEGIN
                    AS duration_ms;
         LEAVE proc;
     END IF;
-
-    INSERT INTO aggregation_job_log
-        (job_type, period_start, period_end, status, started_at)
-    VALUES
-        ('cycle', NULL, NULL, 'running', aggregation_clock(v_now, v_real_start));
-    SET v_cycle_id = LAST_INSERT_ID();
     -- Raw data changed behind record_park_snapshot() (deletes, bulk loads): derive
     -- the snapshots it affects again first; their hours are then queued dirty.
     CALL snapshot_recompute_pending(NULL, NULL);
@@ -174,6 +155,11 @@ proc: BEGIN
         SET v_complete_until = TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, '2000-01-01', v_complete_until),
                                             '2000-01-01');
         SET v_batch_end = LEAST(v_complete_until, TIMESTAMPADD(HOUR, v_max_hours, v_hourly_done));
+        -- Up to the next range a backfill aggregated ahead (the watermark then jumps it).
+        SET v_batch_end = LEAST(v_batch_end, COALESCE((SELECT MIN(range_start)
+                                                          FROM aggregated_ranges
+                                                         WHERE range_start > v_hourly_done),
+                                                       v_batch_end));
         IF v_batch_end > v_hourly_done THEN
             SET v_first_new = v_hourly_done;
             CALL aggregation_run_bucket('hourly', v_hourly_done, v_batch_end, 'hourly',
@@ -206,7 +192,8 @@ proc: BEGIN
              WHERE level = 'hourly';
         END IF;
 
-        -- 2. Dirty or failed hours that are due (before the watermark).
+        -- 2. Dirty or failed hours that are due (aggregated: before the watermark or
+        --    in a range a backfill wrote ahead of it).
         SET v_last = '1000-01-01 00:00:00';
         SET v_count = 0;
         queued_hours: WHILE v_count < v_max_hours DO
@@ -217,7 +204,8 @@ proc: BEGIN
              WHERE level = 'hourly'
                AND next_attempt_at <= v_now
                AND period_start > v_last
-               AND period_start < v_hourly_done;
+               AND (period_start < v_hourly_done
+                    OR aggregation_hours_done(period_start, TIMESTAMPADD(HOUR, 1, period_start)) = 1);
             IF v_period IS NULL THEN
                 LEAVE queued_hours;
             END IF;
@@ -294,13 +282,7 @@ proc: BEGIN
                     ('daily', v_period, TIMESTAMPADD(DAY, 1, v_period), 'skipped',
                      aggregation_clock(v_now, v_real_start), aggregation_clock(v_now, v_real_start),
                      0, 'Hourly rows of this day were purged by retention; the daily row is kept as it is');
-            ELSEIF v_day_end <= v_hourly_done
-               AND NOT EXISTS (
-                    SELECT 1
-                      FROM aggregation_queue AS q
-                     WHERE q.level = 'hourly'
-                       AND q.period_start >= v_day_start
-                       AND q.period_start < v_day_end) THEN
+            ELSEIF aggregation_day_ready(DATE(v_period)) = 1 THEN
                 SET v_count = v_count + 1;
                 CALL aggregation_run_bucket('daily', v_period, TIMESTAMPADD(DAY, 1, v_period),
                                             'daily', 2, 0, v_now, v_real_start,
@@ -373,13 +355,12 @@ proc: BEGIN
                            ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1),
                            ' ms');
 
-    UPDATE aggregation_job_log
-       SET status = 'success',
-           finished_at = aggregation_clock(v_now, v_real_start),
-           rows_affected = v_hour_rows,
-           error_message = IF(v_failures > 0, LEFT(v_summary, 1024), NULL)
-     WHERE job_id = v_cycle_id;
-    DO RELEASE_LOCK(v_lock_name);
+    SET v_summary = CONCAT(v_summary,
+                           IF(v_abandoned > 0, CONCAT('; marked ', v_abandoned,
+                                                      ' abandoned job(s) failed'), ''));
+    CALL aggregation_job_end(v_cycle_id, 'success', v_hour_rows, NULL, NULL,
+                             IF(v_failures > 0 OR v_abandoned > 0, v_summary, NULL),
+                             v_now, v_real_start);
 
     SELECT v_summary AS summary,
            v_new_hours AS hours_aggregated,

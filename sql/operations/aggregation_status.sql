@@ -3,7 +3,10 @@ CREATE VIEW aggregation_status AS
 -- and by DBAs: SELECT * FROM aggregation_status;
 --   level                 'hourly', 'daily' or 'yearly'
 --   last_success_at       finished_at of the newest successful job of the level
---   last_failure_at       finished_at of the newest failed job of the level
+--   last_failure_at       finished_at of the newest failed job of the level, or of
+--                         the newest job (cycle, backfill, retention) cut short by a
+--                         crash or a killed session and marked abandoned (every level;
+--                         its abandoned_at: an abandoned job has no finished_at)
 --   last_error_message    the message of that failure
 --   consecutive_failures  the most failures in a row of one bucket still waiting
 --                         in aggregation_queue (0 when nothing keeps failing)
@@ -12,6 +15,9 @@ CREATE VIEW aggregation_status AS
 --                         newest year with a row (yearly)
 --   lag_seconds           how long the next period has been waiting past its end
 --                         (0 when on time; NULL when nothing was ever aggregated)
+--   abandoned_jobs        jobs in the log (it keeps job_log_retention_days) that were
+--                         cut short and marked failed by the next job holding the
+--                         aggregation lock (aggregation_job_begin); the same in every row
 -- Times follow parkstats_now() (the real UTC clock unless @parkstats_now is set).
 SELECT l.level AS level,
        (SELECT j.finished_at
@@ -20,15 +26,15 @@ SELECT l.level AS level,
            AND j.status = 'success'
          ORDER BY j.started_at DESC
          LIMIT 1) AS last_success_at,
-       (SELECT j.finished_at
+       (SELECT COALESCE(j.finished_at, j.abandoned_at)
           FROM aggregation_job_log AS j
-         WHERE j.job_type = l.level
+         WHERE (j.job_type = l.level OR j.abandoned_at IS NOT NULL)
            AND j.status = 'failed'
          ORDER BY j.started_at DESC
          LIMIT 1) AS last_failure_at,
        (SELECT j.error_message
           FROM aggregation_job_log AS j
-         WHERE j.job_type = l.level
+         WHERE (j.job_type = l.level OR j.abandoned_at IS NOT NULL)
            AND j.status = 'failed'
          ORDER BY j.started_at DESC
          LIMIT 1) AS last_error_message,
@@ -74,7 +80,10 @@ SELECT l.level AS level,
                             OR t.last_day < MAKEDATE(t.year + 1, 1) - INTERVAL 1 DAY) AS f
                   LEFT JOIN calendar_days AS c
                     ON c.local_date = MAKEDATE(f.year + 1, 1) - INTERVAL 1 DAY)
-       END AS lag_seconds
+       END AS lag_seconds,
+       (SELECT COUNT(*)
+          FROM aggregation_job_log AS j
+         WHERE j.abandoned_at IS NOT NULL) AS abandoned_jobs
   FROM (SELECT 'hourly' AS level
         UNION ALL
         SELECT 'daily'

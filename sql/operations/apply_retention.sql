@@ -39,7 +39,8 @@ CALL apply_retention();
 proc: BEGIN
     DECLARE v_now DATETIME;
     DECLARE v_real_start DATETIME(6);
-    DECLARE v_lock_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+    DECLARE v_state VARCHAR(16) CHARACTER SET ascii COLLATE ascii_bin;
+    DECLARE v_abandoned INT DEFAULT 0;
     DECLARE v_job_id BIGINT UNSIGNED DEFAULT NULL;
     DECLARE v_raw_cutoff DATETIME;
     DECLARE v_hourly_cutoff DATETIME;
@@ -85,9 +86,8 @@ proc: BEGIN
              WHERE level = 'raw_purged'
                AND (done_through IS NULL OR done_through < v_new_raw_purged);
         END IF;
-        DO RELEASE_LOCK(v_lock_name);
-        CALL aggregation_job_failed(v_job_id, aggregation_clock(v_now, v_real_start), v_errno,
-                                    v_sqlstate, v_message);
+        CALL aggregation_job_end(v_job_id, 'failed', 0, v_errno, v_sqlstate, v_message,
+                                 v_now, v_real_start);
         SELECT LEFT(CONCAT('Retention failed: ', COALESCE(v_errno, 0), ' ', COALESCE(v_sqlstate, ''),
                            ': ', COALESCE(v_message, '')), 1024) AS summary,
                v_dropped AS partitions_dropped,
@@ -100,35 +100,19 @@ proc: BEGIN
 
     SET v_now = parkstats_now();
     SET v_real_start = UTC_TIMESTAMP(6);
-    SET v_lock_name = LEFT(CONCAT('parkstats_aggregation.', DATABASE()), 64);
-
-    IF @@GLOBAL.read_only = 1 OR @@innodb_read_only = 1 THEN
-        SELECT 'Read-only server (a replica?): apply_retention() did nothing; the primary''s retention replicates'
-                   AS summary,
-               0 AS partitions_dropped, 0 AS hourly_rows_deleted, 0 AS running_rows_deleted,
-               0 AS job_log_rows_deleted,
-               0 AS duration_ms;
-        LEAVE proc;
-    END IF;
-    IF COALESCE(GET_LOCK(v_lock_name, 60), 0) = 0 THEN
-        INSERT INTO aggregation_job_log
-            (job_type, status, started_at, finished_at, rows_affected, error_message)
-        VALUES
-            ('retention', 'skipped', aggregation_clock(v_now, v_real_start),
-             aggregation_clock(v_now, v_real_start), 0,
-             'The aggregation lock stayed busy for 60 s; retention runs again tomorrow');
-        SELECT 'Skipped: the aggregation lock is busy' AS summary,
+    CALL aggregation_job_begin('retention', NULL, NULL, 60,
+                               'The aggregation lock stayed busy for 60 s; retention runs again tomorrow',
+                               v_now, v_real_start, v_job_id, v_state, v_abandoned);
+    IF v_state <> 'running' THEN
+        SELECT IF(v_state = 'read_only',
+                  'Read-only server (a replica?): apply_retention() did nothing; the primary''s retention replicates',
+                  'Skipped: the aggregation lock is busy') AS summary,
                0 AS partitions_dropped, 0 AS hourly_rows_deleted, 0 AS running_rows_deleted,
                0 AS job_log_rows_deleted,
                ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1)
                    AS duration_ms;
         LEAVE proc;
     END IF;
-    INSERT INTO aggregation_job_log
-        (job_type, status, started_at)
-    VALUES
-        ('retention', 'running', aggregation_clock(v_now, v_real_start));
-    SET v_job_id = LAST_INSERT_ID();
 
     -- 1. Partitions ahead.
     CALL maintain_snapshot_partitions(NULL);
@@ -305,16 +289,15 @@ proc: BEGIN
         IF(v_kept IS NULL, '', CONCAT('; ', v_kept)),
         '; deleted ', v_hourly_deleted, ' hourly row(s), ', v_running_deleted,
         ' running daily row(s), ', v_operating_deleted,
-        ' ride_operating_days row(s), ', v_log_deleted, ' job log row(s) in ',
+        ' ride_operating_days row(s), ', v_log_deleted, ' job log row(s)',
+        IF(v_abandoned > 0, CONCAT('; marked ', v_abandoned, ' abandoned job(s) failed'), ''), ' in ',
         ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1), ' ms');
     UPDATE aggregation_job_log
-       SET status = 'success',
-           period_end = v_new_raw_purged,
-           finished_at = aggregation_clock(v_now, v_real_start),
-           rows_affected = v_hourly_deleted + v_running_deleted + v_log_deleted + v_operating_deleted,
-           error_message = LEFT(v_summary, 1024)
+       SET period_end = v_new_raw_purged
      WHERE job_id = v_job_id;
-    DO RELEASE_LOCK(v_lock_name);
+    CALL aggregation_job_end(v_job_id, 'success',
+                             v_hourly_deleted + v_running_deleted + v_log_deleted + v_operating_deleted,
+                             NULL, NULL, v_summary, v_now, v_real_start);
 
     SELECT v_summary AS summary,
            v_dropped AS partitions_dropped,

@@ -36,7 +36,8 @@ CALL backfill_aggregates(''2026-01-01 08:00:00'', ''2026-02-01 08:00:00'');
 proc: BEGIN
     DECLARE v_now DATETIME;
     DECLARE v_real_start DATETIME(6);
-    DECLARE v_lock_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+    DECLARE v_state VARCHAR(16) CHARACTER SET ascii COLLATE ascii_bin;
+    DECLARE v_abandoned INT DEFAULT 0;
     DECLARE v_job_id BIGINT UNSIGNED DEFAULT NULL;
     DECLARE v_from DATETIME;
     DECLARE v_to DATETIME;
@@ -50,6 +51,10 @@ proc: BEGIN
     DECLARE v_at DATETIME;
     DECLARE v_end DATETIME;
     DECLARE v_advance TINYINT;
+    DECLARE v_keep_null TINYINT DEFAULT 0;
+    DECLARE v_day_ready TINYINT;
+    DECLARE v_first_done DATE DEFAULT NULL;
+    DECLARE v_last_done DATE DEFAULT NULL;
     DECLARE v_first_day DATE DEFAULT NULL;
     DECLARE v_last_day DATE DEFAULT NULL;
     DECLARE v_day DATE;
@@ -82,9 +87,8 @@ proc: BEGIN
             v_errno = MYSQL_ERRNO,
             v_message = MESSAGE_TEXT;
         ROLLBACK;
-        DO RELEASE_LOCK(v_lock_name);
-        CALL aggregation_job_failed(v_job_id, aggregation_clock(v_now, v_real_start), v_errno,
-                                    v_sqlstate, v_message);
+        CALL aggregation_job_end(v_job_id, 'failed', 0, v_errno, v_sqlstate, v_message,
+                                 v_now, v_real_start);
         SELECT LEFT(CONCAT('Backfill failed: ', COALESCE(v_errno, 0), ' ', COALESCE(v_sqlstate, ''),
                            ': ', COALESCE(v_message, ''), ' (run it again once fixed)'), 1024)
                    AS summary,
@@ -99,36 +103,10 @@ proc: BEGIN
 
     SET v_now = parkstats_now();
     SET v_real_start = UTC_TIMESTAMP(6);
-    SET v_lock_name = LEFT(CONCAT('parkstats_aggregation.', DATABASE()), 64);
-
-    IF @@GLOBAL.read_only = 1 OR @@innodb_read_only = 1 THEN
-        SELECT 'Read-only server (a replica?): backfill_aggregates() did nothing; run it on the primary'
-                   AS summary,
-               0 AS hours_aggregated, 0 AS days_aggregated, 0 AS years_aggregated,
-               0 AS hours_skipped, 0 AS failures, 0 AS duration_ms;
-        LEAVE proc;
-    END IF;
     IF p_from_utc IS NULL OR p_to_utc IS NULL OR p_to_utc <= p_from_utc THEN
         SIGNAL SQLSTATE '45000'
             SET MESSAGE_TEXT = 'backfill_aggregates: give a UTC range with p_from_utc < p_to_utc';
     END IF;
-    IF COALESCE(GET_LOCK(v_lock_name, 60), 0) = 0 THEN
-        INSERT INTO aggregation_job_log
-            (job_type, period_start, period_end, status, started_at, finished_at, rows_affected,
-             error_message)
-        VALUES
-            ('backfill', p_from_utc, p_to_utc, 'skipped', aggregation_clock(v_now, v_real_start),
-             aggregation_clock(v_now, v_real_start), 0,
-             'A run_aggregation() cycle or another backfill held the lock for 60 s; run it again');
-        SELECT 'Skipped: the aggregation lock is busy (a cycle or another backfill); run it again'
-                   AS summary,
-               0 AS hours_aggregated, 0 AS days_aggregated, 0 AS years_aggregated,
-               0 AS hours_skipped, 0 AS failures,
-               ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1)
-                   AS duration_ms;
-        LEAVE proc;
-    END IF;
-
     SET v_batch_hours = LEAST(8760, GREATEST(1, CAST(parkstats_setting('backfill_batch_hours') AS UNSIGNED)));
     SET v_batch_days = GREATEST(1, v_batch_hours DIV 24);
     SET v_from = TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, '2000-01-01', p_from_utc), '2000-01-01');
@@ -140,11 +118,20 @@ proc: BEGIN
                                         '2000-01-01');
     SET v_to = LEAST(v_to, v_complete_until);
 
-    INSERT INTO aggregation_job_log
-        (job_type, period_start, period_end, status, started_at)
-    VALUES
-        ('backfill', v_from, v_to, 'running', aggregation_clock(v_now, v_real_start));
-    SET v_job_id = LAST_INSERT_ID();
+    CALL aggregation_job_begin('backfill', v_from, v_to, 60,
+                               'A run_aggregation() cycle or another backfill held the lock for 60 s; run it again',
+                               v_now, v_real_start, v_job_id, v_state, v_abandoned);
+    IF v_state <> 'running' THEN
+        SELECT IF(v_state = 'read_only',
+                  'Read-only server (a replica?): backfill_aggregates() did nothing; run it on the primary',
+                  'Skipped: the aggregation lock is busy (a cycle or another backfill); run it again')
+                   AS summary,
+               0 AS hours_aggregated, 0 AS days_aggregated, 0 AS years_aggregated,
+               0 AS hours_skipped, 0 AS failures,
+               ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1)
+                   AS duration_ms;
+        LEAVE proc;
+    END IF;
     -- Ride rows bulk-loaded into the range (not classified yet) and raw data changed
     -- behind record_park_snapshot(): derive the snapshots they affect first.
     CALL snapshot_recompute_pending(p_from_utc, p_to_utc);
@@ -176,15 +163,19 @@ proc: BEGIN
     SET v_at = v_from;
     WHILE v_at < v_to DO
         SET v_end = LEAST(v_to, TIMESTAMPADD(HOUR, v_batch_hours, v_at));
-        -- Move the watermark only where it is contiguous; on a database never
-        -- aggregated, only if no older snapshot would be left behind.
+        -- Move the watermark only where it is contiguous (else the hours are
+        -- recorded as aggregated ahead of it); on a database never aggregated,
+        -- start it only if no older snapshot would be left behind.
         SET v_advance = 2;
         IF v_hourly_was_null = 1 AND v_at = v_from AND EXISTS (
                 SELECT 1
                   FROM park_snapshots
                  WHERE recorded_at < v_from) THEN
-            SET v_advance = 0;
             SET v_hourly_was_null = 0;
+            SET v_keep_null = 1;
+        END IF;
+        IF v_keep_null = 1 THEN
+            SET v_advance = 3;
         END IF;
         CALL aggregation_run_bucket('hourly', v_at, v_end, 'backfill', 1, v_advance,
                                     v_now, v_real_start, v_ok, v_rows, v_error);
@@ -203,21 +194,22 @@ proc: BEGIN
       FROM aggregation_watermarks
      WHERE level = 'hourly';
 
-    -- 2. Days overlapping the range whose hours are all aggregated.
-    IF v_to > v_from AND v_hourly_done IS NOT NULL THEN
+    -- 2. Days overlapping the range whose hours are all aggregated and clean
+    --    (before the watermark or in ranges aggregated ahead of it), in runs of
+    --    consecutive ready days, batch_days at a time.
+    IF v_to > v_from THEN
         SELECT local_date
           INTO v_first_day
           FROM calendar_days
          WHERE utc_start <= v_from
          ORDER BY utc_start DESC
          LIMIT 1;
-        SELECT MAX(local_date)
+        SELECT local_date
           INTO v_last_day
           FROM calendar_days
-         WHERE local_date >= v_first_day
-           AND local_date <= DATE(v_to)
-           AND utc_start < v_to
-           AND utc_end <= v_hourly_done;
+         WHERE utc_start < v_to
+         ORDER BY utc_start DESC
+         LIMIT 1;
         IF v_hourly_purged IS NOT NULL THEN
             SELECT COUNT(*)
               INTO v_skipped_days
@@ -239,19 +231,37 @@ proc: BEGIN
         END IF;
         SET v_day = v_first_day;
         WHILE v_day <= v_last_day DO
-            SET v_day_end = LEAST(v_last_day + INTERVAL 1 DAY, v_day + INTERVAL v_batch_days DAY);
-            CALL aggregation_run_bucket('daily', v_day, v_day_end, 'backfill', 1, 0,
-                                        v_now, v_real_start, v_ok, v_rows, v_error);
-            SET v_batches = v_batches + 1;
-            IF v_ok = 1 THEN
-                SET v_days = v_days + DATEDIFF(v_day_end, v_day);
+            IF aggregation_day_ready(v_day) = 0 THEN
+                SET v_day = v_day + INTERVAL 1 DAY;
             ELSE
-                SET v_failures = v_failures + 1;
+                SET v_day_end = v_day + INTERVAL 1 DAY;
+                SET v_day_ready = 1;
+                WHILE v_day_ready = 1 AND v_day_end <= v_last_day
+                      AND v_day_end < v_day + INTERVAL v_batch_days DAY DO
+                    SET v_day_ready = aggregation_day_ready(v_day_end);
+                    IF v_day_ready = 1 THEN
+                        SET v_day_end = v_day_end + INTERVAL 1 DAY;
+                    END IF;
+                END WHILE;
+                CALL aggregation_run_bucket('daily', v_day, v_day_end, 'backfill', 1, 0,
+                                            v_now, v_real_start, v_ok, v_rows, v_error);
+                SET v_batches = v_batches + 1;
+                IF v_ok = 1 THEN
+                    SET v_days = v_days + DATEDIFF(v_day_end, v_day);
+                    SET v_first_done = COALESCE(v_first_done, v_day);
+                    SET v_last_done = v_day_end - INTERVAL 1 DAY;
+                ELSE
+                    SET v_failures = v_failures + 1;
+                END IF;
+                SET v_day = v_day_end;
             END IF;
-            SET v_day = v_day_end;
         END WHILE;
 
         -- The daily watermark follows where this backfill continued it.
+        SELECT done_through
+          INTO v_hourly_done
+          FROM aggregation_watermarks
+         WHERE level = 'hourly';
         SELECT local_date
           INTO v_day_of_done
           FROM calendar_days
@@ -263,14 +273,14 @@ proc: BEGIN
                updated_at = v_now
          WHERE level = 'daily'
            AND v_day_of_done IS NOT NULL
-           AND v_last_day IS NOT NULL
+           AND v_last_done IS NOT NULL
            AND ((done_through IS NULL AND v_hourly_was_null = 1)
-                OR (done_through >= v_first_day AND done_through < v_day_of_done));
+                OR (done_through >= v_first_done AND done_through < v_day_of_done));
 
         -- 3. Their years.
-        IF v_last_day >= v_first_day THEN
-            SET v_year = YEAR(v_first_day);
-            WHILE v_year <= YEAR(v_last_day) DO
+        IF v_last_done IS NOT NULL THEN
+            SET v_year = YEAR(v_first_done);
+            WHILE v_year <= YEAR(v_last_done) DO
                 CALL aggregation_run_bucket('yearly', MAKEDATE(v_year, 1), MAKEDATE(v_year + 1, 1),
                                             'backfill', 1, 0, v_now, v_real_start,
                                             v_ok, v_rows, v_error);
@@ -314,16 +324,12 @@ proc: BEGIN
         IF(v_skipped_hours > 0, CONCAT('; ', v_skipped_hours, ' hour(s) skipped (raw data purged)'), ''),
         IF(v_skipped_days > 0, CONCAT('; ', v_skipped_days, ' day(s) skipped (hourly rows purged)'), ''),
         IF(v_failures > 0, CONCAT('; ', v_failures, ' FAILED batch(es), see aggregation_job_log, run it again'), ''),
+        IF(v_abandoned > 0, CONCAT('; marked ', v_abandoned, ' abandoned job(s) failed'), ''),
         '; ', ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1), ' ms');
 
-    UPDATE aggregation_job_log
-       SET status = IF(v_failures > 0, 'failed', 'success'),
-           finished_at = aggregation_clock(v_now, v_real_start),
-           rows_affected = v_hour_rows,
-           error_message = IF(v_failures > 0 OR v_skipped_hours > 0 OR v_skipped_days > 0,
-                              LEFT(v_summary, 1024), NULL)
-     WHERE job_id = v_job_id;
-    DO RELEASE_LOCK(v_lock_name);
+    CALL aggregation_job_end(v_job_id, IF(v_failures > 0, 'failed', 'success'), v_hour_rows, NULL, NULL,
+                             IF(v_failures > 0 OR v_skipped_hours > 0 OR v_skipped_days > 0, v_summary, NULL),
+                             v_now, v_real_start);
 
     SELECT v_summary AS summary,
            v_hours AS hours_aggregated,

@@ -10,10 +10,12 @@ nothing. It recomputes with the very procedures the cycle uses
 (aggregate_hours_range, aggregate_days_range, aggregate_years_range) inside a
 transaction that it rolls back, so verification can never drift from the
 formulas it verifies. Checked:
-  hourly: every aggregated hour (before the hourly watermark, raw data not
-          purged) from park_snapshots;
+  hourly: every aggregated hour (before the hourly watermark or in a range
+          a backfill aggregated ahead of it; raw data not purged) from
+          park_snapshots;
   daily:  every aggregated local day in the range (before the daily
-          watermark, hourly rows not purged) from its recomputed hours;
+          watermark, or wholly in a range aggregated ahead of it; hourly rows
+          not purged) from its recomputed hours;
   weekly: the Sunday-Saturday weeks of those days from their days;
   yearly: every year overlapping the range from its recomputed days;
   running: the running_daily_park_stats rows of the local days in the range
@@ -37,10 +39,16 @@ CALL verify_aggregates(''2026-11-01 07:00:00'', ''2026-11-24 08:00:00'');
 BEGIN
     DECLARE v_now DATETIME DEFAULT parkstats_now();
     DECLARE v_real_start DATETIME(6) DEFAULT UTC_TIMESTAMP(6);
-    DECLARE v_lock_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT LEFT(CONCAT('parkstats_aggregation.', DATABASE()), 64);
+    DECLARE v_lock_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT aggregation_lock_name();
     DECLARE v_from DATETIME;
     DECLARE v_to DATETIME;
     DECLARE v_hourly_to DATETIME;
+    DECLARE v_compare_to DATETIME;
+    DECLARE v_span_start DATETIME;
+    DECLARE v_span_end DATETIME;
+    DECLARE v_span_rows BIGINT;
+    DECLARE v_run_from DATE;
+    DECLARE v_run_to DATE;
     DECLARE v_hourly_done DATETIME DEFAULT NULL;
     DECLARE v_daily_done DATETIME DEFAULT NULL;
     DECLARE v_raw_purged DATETIME DEFAULT NULL;
@@ -118,15 +126,38 @@ BEGIN
      WHERE utc_start <= v_from
      ORDER BY utc_start DESC
      LIMIT 1;
+    -- The hours compared run up to the end of the last range aggregated ahead of
+    -- the watermark inside the range (only aggregated hours are recomputed).
+    SET v_compare_to = GREATEST(v_hourly_to,
+                                LEAST(v_to, COALESCE((SELECT MAX(range_end)
+                                                        FROM aggregated_ranges
+                                                       WHERE range_start < v_to), v_from)));
+    -- The local days checked: aggregated (before the daily watermark, or wholly in
+    -- a range aggregated ahead of it) and their hourly rows not purged.
+    DROP TEMPORARY TABLE IF EXISTS verify_days;
+    CREATE TEMPORARY TABLE verify_days (
+        local_date DATE NOT NULL,
+        CONSTRAINT pk_verify_days PRIMARY KEY (local_date)
+    ) ENGINE = MEMORY;
+    INSERT INTO verify_days
+        (local_date)
+    SELECT c.local_date
+      FROM calendar_days AS c
+     WHERE c.local_date >= v_first_day
+       AND c.utc_start < v_to
+       AND c.utc_start >= COALESCE(v_hourly_purged, '1000-01-01')
+       AND ((c.local_date < COALESCE(DATE(v_daily_done), '1000-01-01')
+             AND c.utc_end <= COALESCE(v_hourly_done, '1000-01-01'))
+            OR EXISTS (
+                SELECT 1
+                  FROM aggregated_ranges AS r
+                 WHERE r.range_start <= c.utc_start
+                   AND r.range_end >= c.utc_end));
     SELECT MIN(local_date),
-           MAX(local_date) + INTERVAL 1 DAY
-      INTO v_day_from, v_day_to
-      FROM calendar_days
-     WHERE local_date >= v_first_day
-       AND utc_start < v_to
-       AND local_date < COALESCE(DATE(v_daily_done), '1000-01-01')
-       AND utc_end <= COALESCE(v_hourly_done, '1000-01-01')
-       AND utc_start >= COALESCE(v_hourly_purged, '1000-01-01');
+           MAX(local_date) + INTERVAL 1 DAY,
+           COUNT(*)
+      INTO v_day_from, v_day_to, v_days
+      FROM verify_days;
 
     -- The Sunday-Saturday weeks holding those days (DAYOFWEEK: Sunday = 1).
     SET v_week_from = v_day_from - INTERVAL (DAYOFWEEK(v_day_from) - 1) DAY;
@@ -142,7 +173,7 @@ BEGIN
     SELECT *
       FROM hourly_park_stats
      WHERE hour_start_utc >= v_from
-       AND hour_start_utc < v_hourly_to;
+       AND hour_start_utc < v_compare_to;
     CREATE TEMPORARY TABLE verify_daily_stored ENGINE = InnoDB AS
     SELECT *
       FROM daily_park_stats
@@ -174,11 +205,51 @@ BEGIN
     IF v_hourly_to > v_from THEN
         CALL aggregate_hours_range(v_from, v_hourly_to, v_now, v_hours);
     END IF;
-    IF v_day_from IS NOT NULL THEN
-        CALL aggregate_days_range(v_day_from, v_day_to, v_now, v_ignored);
-        SET v_days = DATEDIFF(v_day_to, v_day_from);
-        CALL aggregate_weeks_range(v_week_from, v_week_to, v_now, v_weeks);
-    END IF;
+    -- Ranges aggregated ahead of the watermark, each on its own (never the gaps).
+    SET v_span_start = v_hourly_to;
+    aggregated_ahead: LOOP
+        SET v_span_end = NULL;
+        SELECT GREATEST(range_start, v_span_start),
+               LEAST(range_end, v_to)
+          INTO v_span_start, v_span_end
+          FROM aggregated_ranges
+         WHERE range_end > v_span_start
+           AND range_start < v_to
+           AND range_end > v_from
+         ORDER BY range_start
+         LIMIT 1;
+        IF v_span_end IS NULL THEN
+            LEAVE aggregated_ahead;
+        END IF;
+        CALL aggregate_hours_range(v_span_start, v_span_end, v_now, v_span_rows);
+        SET v_hours = v_hours + v_span_rows;
+        SET v_span_start = v_span_end;
+    END LOOP;
+    -- Days (and their weeks) run by run of consecutive checked days.
+    SET v_run_from = v_day_from;
+    WHILE v_run_from IS NOT NULL DO
+        SELECT MIN(c.local_date)
+          INTO v_run_to
+          FROM calendar_days AS c
+          LEFT JOIN verify_days AS d
+            ON d.local_date = c.local_date
+         WHERE c.local_date > v_run_from
+           AND d.local_date IS NULL;
+        CALL aggregate_days_range(v_run_from, v_run_to, v_now, v_ignored);
+        CALL aggregate_weeks_range(
+            v_run_from - INTERVAL (DAYOFWEEK(v_run_from) - 1) DAY,
+            v_run_to - INTERVAL (DAYOFWEEK(v_run_to - INTERVAL 1 DAY) - 1) DAY + INTERVAL 6 DAY,
+            v_now, v_ignored);
+        SELECT MIN(local_date)
+          INTO v_run_from
+          FROM verify_days
+         WHERE local_date > v_run_to;
+    END WHILE;
+    SELECT COUNT(*)
+      INTO v_weeks
+      FROM weekly_park_stats
+     WHERE week_start >= COALESCE(v_week_from, '9999-12-31')
+       AND week_start < COALESCE(v_week_to, '1000-01-01');
     CALL aggregate_years_range(YEAR(v_first_day), YEAR(v_to) + 1, v_now, v_years);
     -- The running rows move with every new snapshot: copied right before their
     -- recomputation (a snapshot recorded in between shows up as a difference).
@@ -225,7 +296,7 @@ BEGIN
         ON a.hour_start_utc = e.hour_start_utc
        AND a.park_id = e.park_id
      WHERE e.hour_start_utc >= v_from
-       AND e.hour_start_utc < v_hourly_to
+       AND e.hour_start_utc < v_compare_to
     HAVING problem = 'missing'
         OR columns_differing <> '';
 
@@ -380,6 +451,7 @@ BEGIN
     DROP TEMPORARY TABLE verify_yearly_stored;
     DROP TEMPORARY TABLE verify_weekly_stored;
     DROP TEMPORARY TABLE verify_running_stored;
+    DROP TEMPORARY TABLE verify_days;
 
     SELECT COUNT(*) INTO v_differences FROM verify_differences;
     SET v_summary = CONCAT('Verified ', DATE_FORMAT(v_from, '%Y-%m-%d %H:00'), ' .. ',
