@@ -55,8 +55,11 @@ BEGIN
      WHERE park_id = p_park_id;
 
     -- 1. Each ride row: its class and counted weight. The calendar join has
-    --    constant bounds (the days of the range), so it stays a few rows.
-    UPDATE ride_snapshots AS rs
+    --    constant bounds (the days of the range), so it stays a few rows. The
+    --    ride rows are read through (park_id, recorded_at): the time-first
+    --    primary key would lock the rows of every park recorded at those times,
+    --    and concurrent writers of other parks would deadlock on them.
+    UPDATE ride_snapshots AS rs FORCE INDEX (ix_ride_snapshots_park_time)
       JOIN park_snapshots AS ps
         ON ps.recorded_at = rs.recorded_at
        AND ps.park_id = rs.park_id
@@ -95,7 +98,7 @@ BEGIN
        AND rs.recorded_at BETWEEN p_from_utc AND p_to_utc;
 
     -- 2. Each park snapshot with ride rows: the sums of its rides.
-    UPDATE park_snapshots AS ps
+    UPDATE park_snapshots AS ps FORCE INDEX (uq_park_snapshots_park_time)
       JOIN (SELECT rs.recorded_at AS recorded_at,
                    COUNT(*) AS rides_total,
                    COALESCE(SUM(rs.ride_class = 'operating'), 0) AS rides_operating,
@@ -110,7 +113,7 @@ BEGIN
                    MAX(CASE WHEN rs.status = 'OPERATING' AND rs.wait_minutes > 0
                             THEN rs.wait_minutes END) AS peak_wait_minutes,
                    COALESCE(SUM(rs.status = 'OPERATING' AND rs.wait_minutes > 0), 0) AS rides_reporting
-              FROM ride_snapshots AS rs
+              FROM ride_snapshots AS rs FORCE INDEX (ix_ride_snapshots_park_time)
              WHERE rs.park_id = p_park_id
                AND rs.recorded_at BETWEEN p_from_utc AND p_to_utc
              GROUP BY rs.recorded_at) AS a

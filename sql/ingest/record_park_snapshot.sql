@@ -42,8 +42,9 @@ calendar (calendar_days) or older than the retention horizon of raw data
 (raw_retention_days before now, and the raw_purged watermark).
 
 Transactions: called with no transaction open, it runs its own (READ
-COMMITTED) and commits it, retrying up to 5 times on a deadlock (1213) or a
-lock wait timeout (1205), so concurrent collectors never see either. Called
+COMMITTED) and commits it, retrying up to 12 times (with a short growing
+pause) on a deadlock (1213) or a lock wait timeout (1205), so concurrent
+collectors never see either. Called
 inside the caller''s open transaction, it joins it without committing, and on
 failure undoes only its own writes (ROLLBACK TO SAVEPOINT): the caller''s
 earlier work is left as it was. Writers of the same park take turns on the
@@ -327,7 +328,7 @@ BEGIN
                 DECLARE EXIT HANDLER FOR 1213, 1205
                 BEGIN
                     ROLLBACK;
-                    IF v_attempt >= 5 THEN
+                    IF v_attempt >= 12 THEN
                         RESIGNAL;
                     END IF;
                     SET v_retry = 1;
@@ -343,7 +344,7 @@ BEGIN
                 SET v_written = 1;
             END;
             IF v_retry = 1 THEN
-                DO SLEEP(0.005 * v_attempt + RAND() * 0.01);
+                DO SLEEP(LEAST(0.2, 0.005 * v_attempt * v_attempt) + RAND() * 0.02);
             END IF;
         END WHILE;
     END IF;

@@ -59,10 +59,12 @@ BEGIN
                 first_operated_at = VALUES(first_operated_at),
                 last_operated_at = VALUES(last_operated_at);
 
+            -- Through the key (ride_id, local_date) from the park's rides: the
+            -- index on local_date would lock every park's rides of the day.
             DELETE d
-              FROM ride_operating_days AS d
-              JOIN rides AS r
-                ON r.ride_id = d.ride_id
+              FROM rides AS r
+              JOIN ride_operating_days AS d FORCE INDEX (PRIMARY)
+                ON d.ride_id = r.ride_id
              WHERE r.park_id = p_park_id
                AND d.local_date = v_day
                AND NOT EXISTS (SELECT 1
