@@ -50,7 +50,7 @@ class _Columns:
         """Measure -> the column of period k, read from ``alias``."""
         return lambda measure: f"{alias}.{self.use(k, measure)}"
 
-    def summed(self, k: int, both: bool):
+    def aggregated(self, k: int, both: bool):
         """Measure -> its sum over the sources (the column's own aggregate)."""
         def aggregate(measure: str) -> str:
             self.use(k, measure)
@@ -110,7 +110,7 @@ def ranked_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     keys = []
     for name in keyed:
         k, base = split_previous(name)
-        keys.append(f"{metric_sql(base, columns.summed(k, both), iv)} AS {name}")
+        keys.append(f"{metric_sql(base, columns.aggregated(k, both), iv)} AS {name}")
     if ranking.totals:
         columns.use(0, "sample_count")
         columns.use(0, "down_samples")

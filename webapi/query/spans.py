@@ -161,7 +161,7 @@ def _running_end(span: Span, end: datetime, today: date, day_end: date, progress
     return max(running_end, day_end)
 
 
-def whole_weeks(first: date, end: date, stale_days) -> list[date]:
+def _whole_weeks(first: date, end: date, stale_days) -> list[date]:
     """Sundays of the whole Sunday-Saturday weeks inside [first, end) with no stale day."""
     week = first + timedelta(days=(6 - first.weekday()) % 7)
     weeks = []
@@ -175,7 +175,7 @@ def whole_weeks(first: date, end: date, stale_days) -> list[date]:
 def _weeks_and_days(first: date, end: date, stale_days, levels) -> list[Read]:
     """The local days [first, end): whole clean weeks from weekly rows, the other
     days from daily rows, minus the stale days."""
-    weeks = whole_weeks(first, end, stale_days) if Level.WEEKLY in levels else []
+    weeks = _whole_weeks(first, end, stale_days) if Level.WEEKLY in levels else []
     reads: list[Read] = []
     if weeks:
         reads.append(Read(Level.WEEKLY, tuple((w, w + WEEK) for w in weeks)))
