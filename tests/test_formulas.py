@@ -93,12 +93,12 @@ def test_the_planning_state_changes_with_the_routines(db_url, db):
     """The routines' version that the expansion is keyed on moves on a re-install."""
     app = make_app(db_url, datetime(2026, 7, 1, 19), PLAN_SECONDS=0)
     svc = app.extensions["parkstats"]
-    before, _ = svc.plans.get(svc.read_db, svc.calendar, False, ())
+    before = svc.plans.get(svc.read_db, svc.calendar, False, ())
     with db.cursor() as cur:
         cur.execute("UPDATE routine_versions SET version = version + 1 "
                     "WHERE routine_name = 'avg_wait_of'")
     try:
-        after, _ = svc.plans.get(svc.read_db, svc.calendar, False, ())
+        after = svc.plans.get(svc.read_db, svc.calendar, False, ())
         assert after.routines != before.routines
     finally:
         with db.cursor() as cur:
