@@ -246,3 +246,64 @@ def last_operated(snapshots: dict) -> dict:
             if status == "OPERATING" and (ride_id not in newest or at > newest[ride_id]):
                 newest[ride_id] = at
     return newest
+
+
+# --- Ride-level aggregates (hourly_ride_stats, daily_ride_stats, yearly_ride_stats) ----
+
+RIDE_SUMS = ("sample_count", "open_sample_count", "operating_samples", "down_samples",
+             "closed_samples", "refurbishment_samples", "wait_sum", "wait_count")
+RIDE_MEASURES = RIDE_SUMS + ("peak_wait_minutes",)
+
+
+def _ride_empty(park: int) -> dict:
+    return {"park_id": park} | {name: 0 for name in RIDE_SUMS} | {"peak_wait_minutes": None}
+
+
+def ride_hourly(closed_means_down: dict, tiers: dict, snapshots: dict) -> dict:
+    """{(hour_start_utc, ride_id): measures}: every ride row counted in its UTC hour
+    (rows only where a ride has snapshots); its class from derive_snapshots."""
+    derived = derive_snapshots(closed_means_down, tiers, snapshots)
+    rows: dict = {}
+    for (park, at), (park_open, items) in snapshots.items():
+        classes = derived[(park, at)]["rides"]
+        for ride_id, status, wait in items:
+            row = rows.setdefault((hour_floor(at), ride_id), _ride_empty(park))
+            row["sample_count"] += 1
+            if not park_open:
+                continue
+            row["open_sample_count"] += 1
+            row[f"{classes[ride_id][0]}_samples"] += 1
+            if status == "OPERATING" and wait:
+                row["wait_sum"] += wait
+                row["wait_count"] += 1
+                row["peak_wait_minutes"] = _max(row["peak_wait_minutes"], wait)
+    return rows
+
+
+def _ride_roll_up(rows: dict, key_of) -> dict:
+    out: dict = {}
+    for (period, ride), measures in sorted(rows.items()):
+        key = (key_of(period), ride)
+        if key[0] is None:
+            continue
+        row = out.setdefault(key, _ride_empty(measures["park_id"]) | {"days_covered": 0})
+        for name in RIDE_SUMS:
+            row[name] += measures[name]
+        row["peak_wait_minutes"] = _max(row["peak_wait_minutes"], measures["peak_wait_minutes"])
+        row["days_covered"] += 1
+    return out
+
+
+def ride_daily(hourly_rows: dict, days) -> dict:
+    """{(stat_date, ride_id): measures}: the ride's hours of each given local date."""
+    wanted = set(days)
+    out = _ride_roll_up(hourly_rows, lambda hour: local_date(hour)
+                        if local_date(hour) in wanted else None)
+    for row in out.values():
+        del row["days_covered"]
+    return out
+
+
+def ride_yearly(daily_rows: dict) -> dict:
+    """{(year, ride_id): measures + days_covered}."""
+    return _ride_roll_up(daily_rows, lambda day: day.year)

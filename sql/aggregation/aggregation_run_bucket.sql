@@ -16,7 +16,9 @@ CREATE PROCEDURE aggregation_run_bucket(
 Description
 -----------
 Internal: (re)aggregates one bucket (or one batch of buckets) of a level in
-its own transaction, and logs it in aggregation_job_log.
+its own transaction, park and ride tables alike (hourly_park_stats and
+hourly_ride_stats, ...: aggregate_ride_*_range), and logs it in
+aggregation_job_log.
   hourly: the UTC hours in [p_start, p_end); removes them from
           aggregation_queue; queues their local days that were already
           aggregated (before the daily watermark, or wholly aggregated hours
@@ -65,6 +67,7 @@ BEGIN
     DECLARE v_range_start DATETIME DEFAULT NULL;
     DECLARE v_range_end DATETIME DEFAULT NULL;
     DECLARE v_week_rows BIGINT DEFAULT 0;
+    DECLARE v_ride_rows BIGINT DEFAULT 0;
 
     DECLARE EXIT HANDLER FOR SQLEXCEPTION
     BEGIN
@@ -108,6 +111,7 @@ BEGIN
 
     IF p_level = 'hourly' THEN
         CALL aggregate_hours_range(p_start, p_end, p_now, p_rows);
+        CALL aggregate_ride_hours_range(p_start, p_end, p_now, v_ride_rows);
 
         DELETE FROM aggregation_queue
          WHERE level = 'hourly'
@@ -183,6 +187,7 @@ BEGIN
         END IF;
     ELSEIF p_level = 'daily' THEN
         CALL aggregate_days_range(DATE(p_start), DATE(p_end), p_now, p_rows);
+        CALL aggregate_ride_days_range(DATE(p_start), DATE(p_end), p_now, v_ride_rows);
         -- The weeks holding these days, in the same transaction (DAYOFWEEK: Sunday = 1).
         CALL aggregate_weeks_range(
             DATE(p_start) - INTERVAL (DAYOFWEEK(p_start) - 1) DAY,
@@ -212,6 +217,7 @@ BEGIN
             queued_at = VALUES(queued_at);
     ELSEIF p_level = 'yearly' THEN
         CALL aggregate_years_range(YEAR(p_start), YEAR(p_end), p_now, p_rows);
+        CALL aggregate_ride_years_range(YEAR(p_start), YEAR(p_end), p_now, v_ride_rows);
 
         DELETE FROM aggregation_queue
          WHERE level = 'yearly'

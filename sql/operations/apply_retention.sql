@@ -17,7 +17,7 @@ The daily clean-up (ev_apply_retention runs it once a day):
    the raw_purged watermark. ride_snapshots'' partition of the same day is
    dropped with it (the two tables have the same partitions);
    ride_operating_days is trimmed alike;
-3. hourly_park_stats: deletes, in batches of 10,000 rows, whole local days
+3. hourly_park_stats and hourly_ride_stats: deletes, in batches of 10,000 rows, whole local days
    older than hourly_retention_days whose daily rows are done; moves the
    hourly_purged watermark. daily_park_stats and yearly_park_stats are kept forever;
 4. running_daily_park_stats: rows of local days more than 7 days before the
@@ -245,6 +245,16 @@ proc: BEGIN
     SET v_batch = 1;
     WHILE v_batch > 0 DO
         DELETE FROM hourly_park_stats
+         WHERE hour_start_utc < v_hourly_cutoff
+         ORDER BY hour_start_utc
+         LIMIT 10000;
+        SET v_batch = ROW_COUNT();
+        SET v_hourly_deleted = v_hourly_deleted + v_batch;
+    END WHILE;
+    -- The rides' hourly rows go with them (same whole local days).
+    SET v_batch = 1;
+    WHILE v_batch > 0 DO
+        DELETE FROM hourly_ride_stats
          WHERE hour_start_utc < v_hourly_cutoff
          ORDER BY hour_start_utc
          LIMIT 10000;

@@ -20,11 +20,14 @@ formulas it verifies. Checked:
   yearly: every year overlapping the range from its recomputed days;
   running: the running_daily_park_stats rows of the local days in the range
           that the daily watermark has not passed, from the raw snapshots
-          (running_daily_refresh); a row without snapshots is extra.
+          (running_daily_refresh); a row without snapshots is extra;
+  hourly_ride, daily_ride, yearly_ride: the ride tables of those same
+          hours, days and years (a stored ride row the recomputation does not
+          have is extra).
 Holds the aggregation lock meanwhile (a cycle that starts then is skipped).
 Returns two result sets: the differences (level, period_start, park_id,
 problem = missing / differs / extra, the columns that differ, expected and stored
-sample_count), then a one-row summary. Logged as job_type verify
+sample_count, and ride_id for the ride levels), then a one-row summary. Logged as job_type verify
 (rows_affected = differences). Fix differences with backfill_aggregates().
 
 Parameters
@@ -184,6 +187,8 @@ BEGIN
       FROM weekly_park_stats
      WHERE week_start >= COALESCE(v_week_from, '9999-12-31')
        AND week_start < COALESCE(v_week_to, '1000-01-01');
+    CALL verify_ride_levels(0, v_from, v_compare_to, v_day_from, v_day_to,
+                            YEAR(v_first_day), YEAR(v_to));
     CREATE TEMPORARY TABLE verify_yearly_stored ENGINE = InnoDB AS
     SELECT *
       FROM yearly_park_stats
@@ -191,19 +196,21 @@ BEGIN
 
     DROP TEMPORARY TABLE IF EXISTS verify_differences;
     CREATE TEMPORARY TABLE verify_differences (
-        level                 VARCHAR(8)   CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+        level                 VARCHAR(16)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
         period_start          DATETIME     NOT NULL,
         park_id               INT UNSIGNED NOT NULL,
         problem               VARCHAR(16)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
         columns_differing     VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NULL,
         expected_sample_count BIGINT       NULL,
-        actual_sample_count   BIGINT       NULL
+        actual_sample_count   BIGINT       NULL,
+        ride_id               INT UNSIGNED NULL
     ) ENGINE = MEMORY;
 
     -- Recompute with the cycle's own procedures, compare, and roll it all back.
     START TRANSACTION;
     IF v_hourly_to > v_from THEN
         CALL aggregate_hours_range(v_from, v_hourly_to, v_now, v_hours);
+        CALL aggregate_ride_hours_range(v_from, v_hourly_to, v_now, v_ignored);
     END IF;
     -- Ranges aggregated ahead of the watermark, each on its own (never the gaps).
     SET v_span_start = v_hourly_to;
@@ -222,6 +229,7 @@ BEGIN
             LEAVE aggregated_ahead;
         END IF;
         CALL aggregate_hours_range(v_span_start, v_span_end, v_now, v_span_rows);
+        CALL aggregate_ride_hours_range(v_span_start, v_span_end, v_now, v_ignored);
         SET v_hours = v_hours + v_span_rows;
         SET v_span_start = v_span_end;
     END LOOP;
@@ -236,6 +244,7 @@ BEGIN
          WHERE c.local_date > v_run_from
            AND d.local_date IS NULL;
         CALL aggregate_days_range(v_run_from, v_run_to, v_now, v_ignored);
+        CALL aggregate_ride_days_range(v_run_from, v_run_to, v_now, v_ignored);
         CALL aggregate_weeks_range(
             v_run_from - INTERVAL (DAYOFWEEK(v_run_from) - 1) DAY,
             v_run_to - INTERVAL (DAYOFWEEK(v_run_to - INTERVAL 1 DAY) - 1) DAY + INTERVAL 6 DAY,
@@ -251,6 +260,7 @@ BEGIN
      WHERE week_start >= COALESCE(v_week_from, '9999-12-31')
        AND week_start < COALESCE(v_week_to, '1000-01-01');
     CALL aggregate_years_range(YEAR(v_first_day), YEAR(v_to) + 1, v_now, v_years);
+    CALL aggregate_ride_years_range(YEAR(v_first_day), YEAR(v_to) + 1, v_now, v_ignored);
     -- The running rows move with every new snapshot: copied right before their
     -- recomputation (a snapshot recorded in between shows up as a difference).
     CREATE TEMPORARY TABLE verify_running_stored ENGINE = InnoDB AS
@@ -396,6 +406,9 @@ BEGIN
     HAVING problem = 'missing'
         OR columns_differing <> '';
 
+    CALL verify_ride_levels(1, v_from, v_compare_to, v_day_from, v_day_to,
+                            YEAR(v_first_day), YEAR(v_to));
+
     INSERT INTO verify_differences
         (level, period_start, park_id, problem, columns_differing, expected_sample_count,
          actual_sample_count)
@@ -473,9 +486,10 @@ BEGIN
     END IF;
 
     SELECT level, period_start, park_id, problem, columns_differing, expected_sample_count,
-           actual_sample_count
+           actual_sample_count, ride_id
       FROM verify_differences
-     ORDER BY FIELD(level, 'hourly', 'daily', 'weekly', 'yearly', 'running'), period_start, park_id;
+     ORDER BY FIELD(level, 'hourly', 'daily', 'weekly', 'yearly', 'running', 'hourly_ride',
+                    'daily_ride', 'yearly_ride'), period_start, park_id, ride_id;
     DROP TEMPORARY TABLE verify_differences;
 
     SELECT v_summary AS summary,

@@ -1,0 +1,72 @@
+CREATE PROCEDURE aggregate_ride_hours_range(
+    IN p_from_utc DATETIME,
+    IN p_to_utc DATETIME,
+    IN p_now DATETIME,
+    OUT p_rows BIGINT)
+    SQL SECURITY INVOKER
+    MODIFIES SQL DATA
+    COMMENT '
+Description
+-----------
+Internal: rewrites hourly_ride_stats for every UTC hour in [p_from_utc,
+p_to_utc) from the ride rows (view ride_snapshot_classes: each ride row with
+its park''s park_open and its class under the down rule): the range''s rows
+are deleted, then one INSERT ... SELECT ... GROUP BY (hour, ride) writes a row
+for every ride with snapshots in the hour (absolute: running it again gives
+the same rows; a ride whose snapshots are gone loses its row). What one ride
+row adds: sample_count 1; open_sample_count 1 when its park is open; while
+open, 1 to operating_, down_, closed_ or refurbishment_samples by its class,
+and its posted wait to wait_sum / wait_count / peak_wait_minutes when it is
+OPERATING with a wait > 0. Does not commit, log or move watermarks
+(aggregation_run_bucket does, with the park levels in the same transaction).
+
+Parameters
+----------
+p_from_utc (DATETIME): first UTC hour (a whole hour).
+p_to_utc (DATETIME): end of the range (exclusive, a whole hour).
+p_now (DATETIME): value written to aggregated_at.
+p_rows (OUT BIGINT): hourly ride rows in the range afterwards.
+
+Example
+-------
+CALL aggregate_ride_hours_range(''2026-11-23 14:00:00'', ''2026-11-23 15:00:00'', UTC_TIMESTAMP(), @rows);
+-- @rows = rides with snapshots in that hour
+'
+BEGIN
+    DELETE FROM hourly_ride_stats
+     WHERE hour_start_utc >= p_from_utc
+       AND hour_start_utc < p_to_utc;
+
+    INSERT INTO hourly_ride_stats
+        (hour_start_utc, ride_id, park_id, sample_count, open_sample_count, operating_samples, down_samples, closed_samples, refurbishment_samples, wait_sum, wait_count, peak_wait_minutes, aggregated_at)
+    SELECT TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, p_from_utc, c.recorded_at), p_from_utc)
+               AS hour_start_utc,
+           c.ride_id,
+           MAX(c.park_id),
+           COUNT(*),
+           COALESCE(SUM(c.park_open = 1), 0),
+           COALESCE(SUM(c.park_open = 1 AND c.ride_class = 'operating'), 0),
+           COALESCE(SUM(c.park_open = 1 AND c.ride_class = 'down'), 0),
+           COALESCE(SUM(c.park_open = 1 AND c.ride_class = 'closed'), 0),
+           COALESCE(SUM(c.park_open = 1 AND c.ride_class = 'refurbishment'), 0),
+           COALESCE(SUM(CASE
+                            WHEN c.park_open = 1 AND c.status = 'OPERATING' AND c.wait_minutes > 0
+                            THEN c.wait_minutes
+                        END), 0),
+           COALESCE(SUM(c.park_open = 1 AND c.status = 'OPERATING' AND c.wait_minutes > 0), 0),
+           MAX(CASE
+                   WHEN c.park_open = 1 AND c.status = 'OPERATING' AND c.wait_minutes > 0
+                   THEN c.wait_minutes
+               END),
+           p_now
+      FROM ride_snapshot_classes AS c
+     WHERE c.recorded_at >= p_from_utc
+       AND c.recorded_at < p_to_utc
+     GROUP BY hour_start_utc, c.ride_id;
+
+    SELECT COUNT(*)
+      INTO p_rows
+      FROM hourly_ride_stats
+     WHERE hour_start_utc >= p_from_utc
+       AND hour_start_utc < p_to_utc;
+END

@@ -1,0 +1,59 @@
+CREATE PROCEDURE aggregate_ride_years_range(
+    IN p_from_year SMALLINT,
+    IN p_to_year SMALLINT,
+    IN p_now DATETIME,
+    OUT p_rows BIGINT)
+    SQL SECURITY INVOKER
+    MODIFIES SQL DATA
+    COMMENT '
+Description
+-----------
+Internal: rewrites yearly_ride_stats for every local year in [p_from_year,
+p_to_year): the range''s rows are deleted, then one INSERT ... SELECT sums the
+daily_ride_stats rows of each year per ride (days_covered = how many). Does
+not commit or log.
+
+Parameters
+----------
+p_from_year (SMALLINT): first local year.
+p_to_year (SMALLINT): end of the range (exclusive).
+p_now (DATETIME): value written to aggregated_at.
+p_rows (OUT BIGINT): yearly ride rows in the range afterwards.
+
+Example
+-------
+CALL aggregate_ride_years_range(2026, 2027, UTC_TIMESTAMP(), @rows);
+-- @rows = rides with snapshots in 2026
+'
+BEGIN
+    DELETE FROM yearly_ride_stats
+     WHERE year >= p_from_year
+       AND year < p_to_year;
+
+    INSERT INTO yearly_ride_stats
+        (year, ride_id, park_id, days_covered, sample_count, open_sample_count, operating_samples, down_samples, closed_samples, refurbishment_samples, wait_sum, wait_count, peak_wait_minutes, aggregated_at)
+    SELECT YEAR(d.stat_date),
+           d.ride_id,
+           MAX(d.park_id),
+           COUNT(*),
+           SUM(d.sample_count),
+           SUM(d.open_sample_count),
+           SUM(d.operating_samples),
+           SUM(d.down_samples),
+           SUM(d.closed_samples),
+           SUM(d.refurbishment_samples),
+           SUM(d.wait_sum),
+           SUM(d.wait_count),
+           MAX(d.peak_wait_minutes),
+           p_now
+      FROM daily_ride_stats AS d
+     WHERE d.stat_date >= MAKEDATE(p_from_year, 1)
+       AND d.stat_date < MAKEDATE(p_to_year, 1)
+     GROUP BY YEAR(d.stat_date), d.ride_id;
+
+    SELECT COUNT(*)
+      INTO p_rows
+      FROM yearly_ride_stats
+     WHERE year >= p_from_year
+       AND year < p_to_year;
+END

@@ -1,0 +1,186 @@
+"""Ride-level aggregates: hourly_ride_stats, daily_ride_stats and yearly_ride_stats
+equal a plain-Python computation over the same ride rows (the classes of the down
+rule computed independently by tests/reference.py), across the 25-hour DST day,
+with parks of both closed_means_down kinds closed at night, refurbishment, and
+waits of 0 and NULL; a park's figures are the sum of its rides' at every level;
+verify_aggregates checks the ride tables, backfill rewrites them, retention
+deletes old hourly ride rows; the ride formulas are the park's stored functions."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+import reference
+from aggregation_support import assert_same, run_cycle, run_until_idle
+from support import call, rows, scalar, set_now
+
+CLOSED_MEANS_DOWN = {1: 0, 2: 1, 3: 0}
+TIERS = {park * 10 + k: tier for park in CLOSED_MEANS_DOWN
+         for k, tier in enumerate((1, 2, 3, None), start=1)}
+START = datetime(2026, 10, 30, 7, 0)     # local midnight, Oct 30 (PDT)
+END = datetime(2026, 11, 3, 8, 0)        # local midnight, Nov 3 (PST): Nov 1 has 25 hours
+NOW = END + timedelta(minutes=10)
+MEASURES = reference.RIDE_MEASURES
+
+
+def random_items(rng: random.Random, park: int, at: datetime) -> tuple[int, list]:
+    local_hour = (at - timedelta(hours=7)).hour
+    park_open = int(8 <= local_hour < 22)
+    items = []
+    for ride in (r for r in TIERS if r // 10 == park):
+        if rng.random() < 0.05:
+            continue
+        status = rng.choices(("OPERATING", "DOWN", "CLOSED", "REFURBISHMENT"),
+                             (6, 2, 2, 0.5 if ride % 10 != 4 else 6))[0]
+        wait = rng.choice((None, 0, 5, 15, 30, 45, 90)) if status == "OPERATING" else None
+        items.append((ride, status, wait))
+    return park_open, items
+
+
+@pytest.fixture
+def history(db):
+    with db.cursor() as cur:
+        cur.executemany("INSERT INTO parks (park_id, name, closed_means_down) VALUES (%s, %s, %s)",
+                        [(p, f"Park {p}", cmd) for p, cmd in CLOSED_MEANS_DOWN.items()])
+        cur.executemany("INSERT INTO rides (ride_id, park_id, name, tier) VALUES (%s, %s, %s, %s)",
+                        [(r, r // 10, f"Ride {r}", t) for r, t in TIERS.items()])
+        cur.execute("UPDATE settings SET setting_value = '1000' "
+                    "WHERE setting_name = 'max_hours_per_cycle'")
+    rng = random.Random(1101)
+    snapshots = {}
+    for park in CLOSED_MEANS_DOWN:
+        at = START + timedelta(minutes=park)
+        while at < END:
+            snapshots[(park, at)] = random_items(rng, park, at)
+            at += timedelta(minutes=20)
+    set_now(db, NOW)
+    for (park, at), (park_open, items) in sorted(snapshots.items(), key=lambda kv: kv[0][1]):
+        call(db, "record_park_snapshot", park, at, park_open, json.dumps(
+            [{"ride_id": r, "status": s, "wait_minutes": w} for r, s, w in items]))
+    run_until_idle(db, NOW)
+    return snapshots
+
+
+def db_rides(db, table: str, key: str, extra=()) -> dict:
+    names = ("park_id",) + MEASURES + tuple(extra)
+    return {(r[key], r["ride_id"]): {n: r[n] for n in names}
+            for r in rows(db, f"SELECT {key}, ride_id, {', '.join(names)} FROM {table}")}
+
+
+def expected(snapshots):
+    hourly = reference.ride_hourly(CLOSED_MEANS_DOWN, TIERS, snapshots)
+    daily = reference.ride_daily(hourly, reference.complete_days(START, END))
+    return hourly, daily, reference.ride_yearly(daily)
+
+
+def assert_rides_match(db, snapshots) -> None:
+    hourly, daily, yearly = expected(snapshots)
+    assert_same(db_rides(db, "hourly_ride_stats", "hour_start_utc"), hourly, "hourly_ride_stats")
+    assert_same(db_rides(db, "daily_ride_stats", "stat_date"), daily, "daily_ride_stats")
+    assert_same(db_rides(db, "yearly_ride_stats", "year", ("days_covered",)), yearly,
+                "yearly_ride_stats")
+
+
+def test_ride_rows_equal_the_python_computation(db, history):
+    assert_rides_match(db, history)
+    hourly, daily, _yearly = expected(history)
+    # The DST day: 25 hours of rides; rides only where they have snapshots.
+    assert {d for d, _r in daily} == {date(2026, 10, 30), date(2026, 10, 31), date(2026, 11, 1),
+                                       date(2026, 11, 2)}
+    assert len({h for h, _r in hourly if reference.local_date(h) == date(2026, 11, 1)}) == 25
+    assert scalar(db, "SELECT COUNT(*) FROM hourly_ride_stats WHERE sample_count = 0") == 0
+    # Every class, waits of 0 and NULL left out, closed parks counted as samples only.
+    totals = rows(db, "SELECT SUM(operating_samples) AS o, SUM(down_samples) AS d, "
+                      "SUM(closed_samples) AS c, SUM(refurbishment_samples) AS r, "
+                      "SUM(sample_count - open_sample_count) AS shut FROM daily_ride_stats")[0]
+    assert all(totals[k] > 0 for k in "odcr") and totals["shut"] > 0
+
+
+def test_a_park_is_the_sum_of_its_rides(db, history):
+    for table, key in (("hourly", "hour_start_utc"), ("daily", "stat_date"), ("yearly", "year")):
+        assert_park_is_sum_of_rides(db, table, key)
+
+
+def assert_park_is_sum_of_rides(db, table, key):
+    level = table
+    mismatches = rows(db, f"""
+        SELECT p.{key}, p.park_id, p.down_samples, r.down_samples AS ride_down,
+               p.operating_samples, r.operating_samples AS ride_operating,
+               p.wait_count, r.wait_count AS ride_wait_count,
+               p.peak_wait_minutes, r.peak_wait_minutes AS ride_peak,
+               p.wait_sum, r.wait_sum AS ride_wait_sum
+          FROM {table}_park_stats AS p
+          LEFT JOIN (SELECT {key}, park_id, SUM(down_samples) AS down_samples,
+                            SUM(operating_samples) AS operating_samples,
+                            SUM(wait_count) AS wait_count, SUM(wait_sum) AS wait_sum,
+                            MAX(peak_wait_minutes) AS peak_wait_minutes
+                       FROM {table}_ride_stats GROUP BY {key}, park_id) AS r
+            ON r.{key} = p.{key} AND r.park_id = p.park_id
+         WHERE NOT (p.down_samples <=> COALESCE(r.down_samples, 0)
+                    AND p.operating_samples <=> COALESCE(r.operating_samples, 0)
+                    AND p.wait_count <=> COALESCE(r.wait_count, 0)
+                    AND p.peak_wait_minutes <=> r.peak_wait_minutes)""")
+    assert mismatches == [], f"{level}: {mismatches[:3]}"
+    # A park's wait_sum is avg_wait_minutes (2 decimals) x rides_reporting per snapshot:
+    # within half a cent per snapshot of the rides' exact sum.
+    off = rows(db, f"""
+        SELECT p.{key}, p.park_id, p.wait_sum, r.wait_sum AS ride_wait_sum, p.open_sample_count
+          FROM {table}_park_stats AS p
+          JOIN (SELECT {key}, park_id, SUM(wait_sum) AS wait_sum
+                  FROM {table}_ride_stats GROUP BY {key}, park_id) AS r
+            ON r.{key} = p.{key} AND r.park_id = p.park_id
+         WHERE ABS(p.wait_sum - r.wait_sum) > 0.005 * p.open_sample_count * 4""")
+    assert off == []
+
+
+def test_ride_formulas_are_the_park_functions(db, history):
+    row = rows(db, "SELECT ride_id, down_samples, operating_samples, "
+                   "downtime_hours_of(down_samples, 5) AS downtime, "
+                   "uptime_percentage_of(operating_samples, down_samples) AS uptime "
+                   "FROM daily_ride_stats WHERE down_samples > 0 ORDER BY ride_id LIMIT 1")[0]
+    assert Decimal(row["downtime"]) == (Decimal(row["down_samples"]) * 5 / 60).quantize(
+        Decimal(row["downtime"]))
+    expected_uptime = (Decimal(row["operating_samples"]) * 100
+                       / (row["operating_samples"] + row["down_samples"]))
+    assert abs(Decimal(row["uptime"]) - expected_uptime) < Decimal("0.01")
+
+
+def test_verify_backfill_late_data_and_retention_cover_rides(db, history):
+    verify = call(db, "verify_aggregates", START, END)
+    assert verify[0] == []
+    cur = db.cursor()
+    cur.execute("UPDATE hourly_ride_stats SET down_samples = down_samples + 1 "
+                "WHERE ride_id = 11 AND hour_start_utc = %s", (START + timedelta(hours=20),))
+    cur.execute("DELETE FROM daily_ride_stats WHERE ride_id = 22 AND stat_date = '2026-11-01'")
+    cur.execute("INSERT INTO yearly_ride_stats (year, ride_id, park_id, days_covered, "
+                "sample_count, open_sample_count, operating_samples, down_samples, "
+                "closed_samples, refurbishment_samples, wait_sum, wait_count, aggregated_at) "
+                "VALUES (2026, 99, 3, 1, 1, 1, 1, 0, 0, 0, 0, 0, NOW())")
+    found = {(r["level"], r["ride_id"], r["problem"])
+             for r in call(db, "verify_aggregates", START, END)[0]}
+    assert found == {("hourly_ride", 11, "differs"), ("daily_ride", 22, "missing"),
+                     ("yearly_ride", 99, "extra")}
+    call(db, "backfill_aggregates", START, END)
+    assert call(db, "verify_aggregates", START, END)[0] == []
+    assert_rides_match(db, history)
+
+    # A late snapshot: its ride rows are re-aggregated by the next cycle.
+    park_open, items = 1, [(11, "OPERATING", 77), (12, "DOWN", None)]
+    late_at = datetime(2026, 11, 1, 20, 7)
+    call(db, "record_park_snapshot", 1, late_at, park_open, json.dumps(
+        [{"ride_id": r, "status": s, "wait_minutes": w} for r, s, w in items]))
+    snapshots = dict(history)
+    snapshots[(1, late_at)] = (park_open, items)
+    assert run_cycle(db)["failures"] == 0
+    assert_rides_match(db, snapshots)
+
+    # Retention: hourly ride rows go with the hourly park rows (3 years).
+    set_now(db, NOW + timedelta(days=1097))
+    summary = call(db, "apply_retention")[-1][0]
+    assert scalar(db, "SELECT COUNT(*) FROM hourly_park_stats") == 0, summary
+    assert scalar(db, "SELECT COUNT(*) FROM hourly_ride_stats") == 0
+    assert scalar(db, "SELECT COUNT(*) FROM daily_ride_stats") > 0
