@@ -63,9 +63,10 @@ def build(overrides: dict | None = None) -> Flask:
                                      time.perf_counter() - started)
         return response
 
-    from webapi.blueprints import awards, live, ops, parks, rides, trends
+    from webapi.blueprints import awards, charts, details, live, ops, parks, rides, search, trends
 
-    for blueprint in (parks.bp, trends.bp, rides.bp, awards.bp, live.bp, ops.bp):
+    for blueprint in (parks.bp, trends.bp, rides.bp, awards.bp, live.bp, ops.bp, search.bp,
+                      details.bp, charts.bp):
         app.register_blueprint(blueprint)
     app.wsgi_app = CachedAnswers(app.wsgi_app, services)
     return app

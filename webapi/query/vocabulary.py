@@ -2,9 +2,8 @@
 entities whose rows they are.
 
 A level is a kind of row holding the sums and counts of a bucket of time. Not
-every entity has every level (rides, to come, have no weekly or running rows
-at first), so the planner is given an entity's levels and never assumes one
-it does not have.
+every entity has every level (rides have no weekly or running rows), so the
+planner is given an entity's levels and never assumes one it does not have.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ class Entity:
     """What is ranked, and where its rows of each level are kept."""
 
     key: str  # the id column of its rows
-    tables: dict[Level, str]  # the table (or view, for RAW) holding each level
+    tables: dict[Level, str]  # the table (or view, or derived table) holding each level
     snapshots: str  # the raw table itself (latest snapshot, open flag)
     measures: tuple[str, ...]  # the summed columns every level holds
     maxima: tuple[str, ...]  # the measures combined with MAX instead of SUM
@@ -60,3 +59,41 @@ PARKS = Entity(
               "operating_samples", "max_rides_down"),
     maxima=("peak_wait_minutes", "max_rides_down"),
 )
+
+# What one ride row adds to each ride measure, as aggregate_ride_hours_range sums it
+# (the not-yet-aggregated tail is read from it; sample_count is COUNT(*)). A derived
+# table until sql/ holds it as a view, as park_snapshot_measures does for parks.
+RIDE_SNAPSHOT_MEASURES = """(SELECT c.ride_id, c.park_id, c.recorded_at,
+       c.park_open = 1 AS open_sample_count,
+       CASE WHEN c.park_open = 1 AND c.ride_class = 'operating' THEN 1 END AS operating_samples,
+       CASE WHEN c.park_open = 1 AND c.ride_class = 'down' THEN 1 END AS down_samples,
+       CASE WHEN c.park_open = 1 AND c.ride_class = 'closed' THEN 1 END AS closed_samples,
+       CASE WHEN c.park_open = 1 AND c.ride_class = 'refurbishment' THEN 1 END
+           AS refurbishment_samples,
+       CASE WHEN c.park_open = 1 AND c.status = 'OPERATING' AND c.wait_minutes > 0
+            THEN c.wait_minutes END AS wait_sum,
+       CASE WHEN c.park_open = 1 AND c.status = 'OPERATING' AND c.wait_minutes > 0
+            THEN 1 END AS wait_count,
+       CASE WHEN c.park_open = 1 AND c.status = 'OPERATING' AND c.wait_minutes > 0
+            THEN c.wait_minutes END AS peak_wait_minutes
+  FROM ride_snapshot_classes c)"""
+
+# A ride's yearly row with the coverage of its park's yearly row (first_stat_date,
+# last_stat_date, is_complete: the columns the yearly read needs, which
+# yearly_ride_stats lacks). Exact: both rows are rewritten from the same days in one
+# bucket transaction, and a ride has daily rows only on days its park has them.
+RIDE_YEARS = ("(SELECT yr.*, yp.first_stat_date, yp.last_stat_date, yp.is_complete "
+              "FROM yearly_ride_stats yr JOIN yearly_park_stats yp "
+              "ON yp.year = yr.year AND yp.park_id = yr.park_id)")
+
+RIDES = Entity(
+    key="ride_id",
+    tables={Level.YEARLY: RIDE_YEARS, Level.DAILY: "daily_ride_stats",
+            Level.HOURLY: "hourly_ride_stats", Level.RAW: RIDE_SNAPSHOT_MEASURES},
+    snapshots="ride_snapshots",
+    measures=("sample_count", "open_sample_count", "operating_samples", "down_samples",
+              "closed_samples", "refurbishment_samples", "wait_sum", "wait_count",
+              "peak_wait_minutes"),
+    maxima=("peak_wait_minutes",),
+)
+

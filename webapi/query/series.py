@@ -1,0 +1,263 @@
+"""Time series of parks and rides: a metric per entity and time bucket, and the worst
+entities of a period, for the charts, heatmaps and detail pages.
+
+A bucket is a 5-minute point (``minutes``), a UTC hour (``hourly``) or a local
+day (``daily``). Minutes are read from raw rows (the live window and today are
+always kept raw). Hours and days are planned by ``spans.plan_span`` like any
+period: an hourly axis is planned as if no day were aggregated, so that it
+reads hourly rows and the raw tail; a daily axis reads daily rows, stale days
+from their hours and the tail from snapshots, each hour and snapshot put in its
+local day through ``calendar_days``. The metrics are those of ``metrics`` (the
+stored functions, expanded in place by ``webapi.formulas``), over the measures
+summed per entity and bucket, so a bucket is exact whatever level it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from webapi.db import Database
+from webapi.periods import Span
+from webapi.query.binds import Binds
+from webapi.query.metrics import metric_sql
+from webapi.query.render import _in_ranges, measures, park_filter, sources, summed
+from webapi.query.spans import LocalDays, Progress, Read, plan_span
+from webapi.query.state import PlanCache
+from webapi.query.vocabulary import PARKS, Entity, Level
+
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+
+@dataclass(frozen=True)
+class Axis:
+    """The buckets of a chart: keys in order (naive UTC datetimes for minutes and
+    hours, local dates for days) over [start, end)."""
+
+    granularity: str  # "minutes", "hourly" or "daily"
+    start: datetime
+    end: datetime  # exclusive: the span's end, or just after now
+    buckets: tuple
+    span: Span | None = None  # planned (hours, days); None: minutes, read raw
+    step_minutes: int = 0  # minutes: the snapshot interval
+
+
+def minutes_axis(start: datetime, now: datetime, interval: int) -> Axis:
+    """5-minute points from ``start`` (a whole interval) up to ``now`` included."""
+    end = now + timedelta(seconds=1)
+    step = timedelta(minutes=interval)
+    points, t = [], start
+    while t < end:
+        points.append(t)
+        t += step
+    return Axis("minutes", start, end, tuple(points), step_minutes=interval)
+
+
+def hourly_axis(span: Span, now: datetime) -> Axis:
+    end = min(span.utc_end, now + timedelta(seconds=1))
+    hours, t = [], span.utc_start
+    while t < end:
+        hours.append(t)
+        t += HOUR
+    return Axis("hourly", span.utc_start, end, tuple(hours), span)
+
+
+def daily_axis(span: Span, days: LocalDays, now: datetime) -> Axis:
+    last = min(span.end_date, days.local_date(now) + DAY)
+    dates, d = [], span.first_date
+    while d < last:
+        dates.append(d)
+        d += DAY
+    return Axis("daily", span.utc_start, min(span.utc_end, now + timedelta(seconds=1)),
+                tuple(dates), span)
+
+
+def floor_to(instant: datetime, minutes: int) -> datetime:
+    """``instant`` down to a whole multiple of ``minutes`` past the hour."""
+    return instant.replace(minute=instant.minute - instant.minute % minutes, second=0,
+                           microsecond=0)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which entities' rows are read: ``column`` (the entity key, or park_id) in ``ids``."""
+
+    column: str
+    ids: tuple[int, ...]
+
+
+def _reads(entity: Entity, axis: Axis, days: LocalDays, now: datetime,
+           progress: Progress) -> list[Read]:
+    if axis.span is None:
+        return [Read(Level.RAW, ((axis.start, axis.end),))]
+    levels = entity.levels & {Level.DAILY, Level.HOURLY, Level.RAW}
+    if axis.granularity == "hourly":
+        # As if no day were aggregated: every hour from hourly rows or raw ones.
+        progress = dataclasses.replace(progress, daily=None)
+    return plan_span(axis.span, now=now, progress=progress, levels=levels, days=days)
+
+
+def _bucket_sources(b: Binds, entity: Entity, axis: Axis, reads: list[Read], scope: Scope,
+                    needed) -> list[str]:
+    """One source per read: the entity key, ``bucket`` and the measures, per bucket."""
+    out = []
+    origin = b("origin", axis.start)
+    for i, read in enumerate(reads):
+        rb = b.scope(f"{read.level.value}{i}_")
+        a = {Level.DAILY: "d", Level.HOURLY: "h", Level.RAW: "s"}[read.level]
+        column = {Level.DAILY: "stat_date", Level.HOURLY: "hour_start_utc",
+                  Level.RAW: "recorded_at"}[read.level]
+        time = f"{a}.{column}"
+        join = ""
+        if read.level is Level.DAILY:
+            bucket = time
+        elif axis.granularity == "daily":  # an hour or snapshot in its local day
+            join = (f" JOIN calendar_days c ON {time} >= c.utc_start AND {time} < c.utc_end "
+                    f"AND c.local_date >= {rb('cal_first', axis.span.first_date)} "
+                    f"AND c.local_date < {rb('cal_end', axis.span.end_date)}")
+            bucket = "c.local_date"
+        elif read.level is Level.HOURLY:
+            bucket = time
+        elif axis.granularity == "hourly":  # (a bound value is text: CAST keeps a DATETIME)
+            bucket = (f"TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, {origin}, {time}), "
+                      f"CAST({origin} AS DATETIME))")
+        else:
+            step = b("step", axis.step_minutes)
+            bucket = (f"TIMESTAMPADD(MINUTE, TIMESTAMPDIFF(MINUTE, {origin}, {time}) "
+                      f"DIV {step} * {step}, CAST({origin} AS DATETIME))")
+        where = (f"{_in_ranges(rb, time, read.ranges, read.skipped)} "
+                 f"AND {a}.{scope.column} IN ({rb.each('id', scope.ids)})")
+        how = "raw" if read.level is Level.RAW else "row"
+        group = f" GROUP BY {a}.{entity.key}, bucket" if how == "raw" else ""
+        out.append(f"SELECT {a}.{entity.key}, {bucket} AS bucket, "
+                   f"{measures(entity, a, how, needed)} "
+                   f"FROM {entity.tables[read.level]} {a}{join} WHERE {where}{group}")
+    return out
+
+
+Column = Callable[[Callable[[str], str], str], str]  # (summed measure, interval) -> SQL
+
+
+def metric(name: str) -> Column:
+    """A metric of ``metrics`` as a series column."""
+    return lambda m, iv: metric_sql(name, m, iv)
+
+
+def measure(name: str) -> Column:
+    """A summed measure itself as a series column."""
+    return lambda m, iv: m(name)
+
+
+def _used(columns: dict[str, Column]) -> set[str]:
+    """The measures the columns read."""
+    seen: set[str] = set()
+
+    def spy(name: str) -> str:
+        seen.add(name)
+        return name
+
+    for column in columns.values():
+        column(spy, "0")
+    return seen
+
+
+def series(db: Database, days: LocalDays, plans: PlanCache, entity: Entity, axis: Axis, *,
+           now: datetime, interval: int, scope: Scope, columns: dict[str, Column],
+           totals: bool = False) -> list[dict]:
+    """Rows (entity key, ``bucket``, the columns) of the entities in ``scope``, one per
+    bucket with rows; with ``totals``, also one row per entity with ``bucket`` NULL:
+    the columns over the whole axis (ROLLUP of the same sums). One statement."""
+    if not scope.ids or not axis.buckets:
+        return []
+    state = plans.get(db, days, False, ())
+    b = Binds()
+    iv = b("interval", interval)
+    reads = _reads(entity, axis, days, now, state.progress)
+    union = "\n  UNION ALL\n  ".join(_bucket_sources(b, entity, axis, reads, scope,
+                                                     _used(columns)))
+    if not union:
+        return []
+    select = ", ".join(f"{column(lambda m: summed(entity, m), iv)} AS {name}"
+                       for name, column in columns.items())
+    rollup = " WITH ROLLUP" if totals else ""
+    sql = (f"SELECT u.{entity.key}, u.bucket, {select}\nFROM (\n  {union}\n) u\n"
+           f"GROUP BY u.{entity.key}, u.bucket{rollup}")
+    found = db.query(plans.formulas.expand(db, sql, state.routines), b.values)
+    # ROLLUP adds a grand total row (key NULL) that no caller wants.
+    return [r for r in found if r[entity.key] is not None]
+
+
+@dataclass(frozen=True)
+class Worst:
+    """How the worst entities are chosen: by ``metric`` descending, listed when not
+    NULL and, with ``positive``, above 0 once rounded to ``places`` decimals."""
+
+    metric: str
+    positive: bool = False
+    places: int = 1
+
+
+def worst(db: Database, days: LocalDays, plans: PlanCache, entity: Entity, *, span: Span | None,
+          now: datetime, interval: int, disney_universal: bool, choice: Worst, limit: int,
+          live_window: timedelta) -> list[dict]:
+    """The first ``limit`` entities of the filter by ``choice`` over ``span`` (None: live,
+    each entity's latest snapshot in the live window): key, ``value``, names. One
+    statement over the planned sources (as a ranking)."""
+    state = plans.get(db, days, disney_universal, ())
+    b = Binds()
+    iv = b("interval", interval)
+    value = metric_sql(choice.metric, lambda m: summed(entity, m), iv)
+    union = sources(b, entity, days, now=now, progress=state.progress,
+                    all_entities=state.all_parks, current=span, previous=None,
+                    needed=_used({"value": metric(choice.metric)}), live_window=live_window)
+    if union is None:
+        return []
+    listed = "value IS NOT NULL"
+    if choice.positive:
+        listed += f" AND ROUND(value, {int(choice.places)}) > 0"
+    names = "p.park_id, p.name AS park_name, p.city, p.state_province, p.country"
+    if entity is not PARKS:
+        names += ", r.name AS ride_name, r.tier"
+    # Inner: summed and limited per entity (the filter needs the park); outer: names.
+    sql = (f"SELECT g.entity_id, g.value, {names}\nFROM (\n"
+           f"SELECT u.{entity.key} AS entity_id, {value} AS value\n"
+           f"FROM (\n  {union}\n) u {joined(entity, 'u')}\n"
+           f"WHERE {park_filter(b, disney_universal)}\nGROUP BY u.{entity.key}\n"
+           f"HAVING {listed}\nORDER BY value DESC, entity_id LIMIT {b('limit', limit)}\n"
+           f") g {joined(entity, 'g', 'entity_id')}\nORDER BY g.value DESC, g.entity_id")
+    return db.query(plans.formulas.expand(db, sql, state.routines), b.values)
+
+
+def joined(entity: Entity, alias: str, column: str | None = None) -> str:
+    """The joins of ``alias``'s entity ids to their names and park (p; rides: r)."""
+    column = column or entity.key
+    if entity is PARKS:
+        return f"JOIN parks p ON p.park_id = {alias}.{column}"
+    return (f"JOIN rides r ON r.ride_id = {alias}.{column} "
+            "JOIN parks p ON p.park_id = r.park_id")
+
+
+def bucket_values(rows: list[dict], axis: Axis, key: str, column: str) -> dict:
+    """{entity id: [value of each bucket of the axis, None where no row]}."""
+    out: dict = {}
+    index = {bucket: i for i, bucket in enumerate(axis.buckets)}
+    for row in rows:
+        if row["bucket"] is None:
+            continue
+        values = out.setdefault(row[key], [None] * len(axis.buckets))
+        i = index.get(_as_bucket(row["bucket"], axis))
+        if i is not None:
+            values[i] = row[column]
+    return out
+
+
+def _as_bucket(value, axis: Axis):
+    """A bucket as the axis keys it (the server returns dates of calendar_days as dates,
+    computed times as datetimes)."""
+    if axis.granularity == "daily" and isinstance(value, datetime):
+        return value.date()
+    if axis.granularity != "daily" and isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, datetime.min.time())
+    return value
