@@ -16,7 +16,6 @@ import pytest
 from webapi.calendar import Day
 from webapi.periods import Span, resolve, year_span
 from webapi.query.spans import Progress, Read, Stale, YearRows, plan_span
-from webapi.query.state import stale_buckets
 from webapi.query.vocabulary import PARKS, REQUIRED, Level
 
 ZONE = ZoneInfo("America/Los_Angeles")
@@ -134,7 +133,7 @@ def test_a_local_day_is_read_as_its_own_utc_hours(day, hours):
     check_cover(span, now, reads, progress, RIDE_LEVELS)
     # A stale day is read from its hours, whatever their number.
     progress = Progress(hourly=now.replace(minute=0), daily=day + DAY,
-                        stale=stale_buckets([("daily", datetime.combine(day, time(0)))], CAL))
+                        stale=stale_of([("daily", datetime.combine(day, time(0)))], CAL))
     reads = plan_span(span, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
     assert levels_of(reads) == [Level.DAILY, Level.HOURLY]
     assert read(reads, Level.DAILY).skipped == (day,)
@@ -211,15 +210,23 @@ def test_a_past_year_from_yearly_rows_and_the_current_one_up_to_now():
 
 # -- stale buckets -----------------------------------------------------------------------
 
-def test_a_queued_hour_makes_its_local_day_and_that_days_year_stale():
-    # 07:00 UTC on Jan 1, 2027 is 23:00 PST on Dec 31, 2026.
-    hour = datetime(2027, 1, 1, 7)
-    stale = stale_buckets([("hourly", hour)], CAL)
-    assert stale == Stale(frozenset({hour}), frozenset({date(2026, 12, 31)}),
-                          frozenset({2026}))
-    assert stale_buckets([("daily", datetime(2026, 5, 4)), ("yearly", datetime(2025, 1, 1))],
-                         CAL) == Stale(frozenset(), frozenset({date(2026, 5, 4)}),
-                                       frozenset({2025, 2026}))
+def stale_of(queued, days=None) -> Stale:
+    """The stale buckets of the queued (level, period_start) pairs, by the rule the
+    database view stale_buckets states (tests/test_stale_buckets.py compares the two):
+    a queued hour makes its hour, local day and that day's year stale; a queued day its
+    day and year; a queued year its year."""
+    days = days or CAL
+    hours, stale_days, years = set(), set(), set()
+    for level, start in queued:
+        if level == "hourly":
+            hours.add(start)
+            stale_days.add(days.local_date(start))
+        elif level == "daily":
+            stale_days.add(start.date())
+        else:
+            years.add(start.year)
+    return Stale(frozenset(hours), frozenset(stale_days),
+                 frozenset(years | {day.year for day in stale_days}))
 
 
 def test_a_stale_hour_is_read_raw_its_day_from_hours_its_year_from_weeks_and_days():
@@ -227,7 +234,7 @@ def test_a_stale_hour_is_read_raw_its_day_from_hours_its_year_from_weeks_and_day
     hour = datetime(2027, 1, 1, 7)
     progress = Progress(hourly=datetime(2027, 2, 10, 20), daily=date(2027, 2, 10),
                         years={2026: YearRows(80, date(2026, 12, 31), date(2026, 12, 31))},
-                        stale=stale_buckets([("hourly", hour)], CAL))
+                        stale=stale_of([("hourly", hour)], CAL))
     span = year_span(CAL, 2026)
     reads = plan_span(span, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
     assert levels_of(reads) == [Level.WEEKLY, Level.DAILY, Level.HOURLY, Level.RAW]
@@ -249,7 +256,7 @@ def test_a_stale_hour_of_a_running_day_is_read_from_its_running_row():
     now = datetime(2026, 6, 3, 20)
     hour = datetime(2026, 6, 3, 9)  # today (June 3, 02:00 PDT), already aggregated
     progress = Progress(hourly=datetime(2026, 6, 3, 20), daily=date(2026, 6, 3),
-                        newest_snapshot=now, stale=stale_buckets([("hourly", hour)], CAL))
+                        newest_snapshot=now, stale=stale_of([("hourly", hour)], CAL))
     span = day_span(date(2026, 6, 3))
     reads = plan_span(span, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
     assert reads == [Read(Level.RUNNING, ((date(2026, 6, 3), date(2026, 6, 4)),))]
@@ -344,7 +351,7 @@ def _random_progress(rnd: random.Random, now: datetime) -> Progress:
         seconds=rnd.choice([-600, -5, 0, 1, 30, 59]))
     years = {y: YearRows(rnd.randint(1, 80), date(y, 11, 30), date(y, 12, rnd.randint(1, 31)))
              for y in range(2024, 2028) if rnd.random() < 0.7}
-    return Progress(hourly, daily, newest, years, stale_buckets(queued, CAL))
+    return Progress(hourly, daily, newest, years, stale_of(queued, CAL))
 
 
 def test_random_progress_every_period_is_covered_exactly_once():

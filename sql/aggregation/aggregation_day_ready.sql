@@ -9,8 +9,8 @@ Description
 Internal: 1 when the local day can be aggregated from its hours: every one
 of its 23, 24 or 25 UTC hours is aggregated (aggregation_hours_done: before
 the hourly watermark or in a range a backfill wrote ahead of it) and none is
-queued in aggregation_queue (dirty or failed). Else 0 (also for a date
-outside calendar_days).
+queued in aggregation_queue (dirty or failed), i.e. the view stale_buckets
+lists no queued hour of it. Else 0 (also for a date outside calendar_days).
 
 Parameters
 ----------
@@ -34,8 +34,8 @@ BEGIN
     END IF;
     RETURN NOT EXISTS (
         SELECT 1
-          FROM aggregation_queue AS q
-         WHERE q.level = 'hourly'
-           AND q.period_start >= v_start
-           AND q.period_start < v_end);
+          FROM stale_buckets AS s
+         WHERE s.level = 'daily'
+           AND s.period_start = CAST(p_stat_date AS DATETIME)
+           AND s.queued_level = 'hourly');
 END

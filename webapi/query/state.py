@@ -26,22 +26,16 @@ class PlanState:
     routines: str = ""  # changes whenever the routines are re-installed (routine_versions)
 
 
-def stale_buckets(queued, days: LocalDays) -> Stale:
-    """The buckets whose stored rows are stale, from the queued (level, period_start)
-    pairs: a queued hour makes its hour, its local day and that day's year stale; a
-    queued day its day and year; a queued year its year. (The one place this rule
-    lives until a database view takes it over.)"""
-    hours, stale_days, years = set(), set(), set()
-    for level, start in queued:
-        if level == "hourly":
-            hours.add(start)
-            stale_days.add(days.local_date(start))
-        elif level == "daily":
-            stale_days.add(start.date())
-        else:
-            years.add(start.year)
-    years |= {day.year for day in stale_days}
-    return Stale(frozenset(hours), frozenset(stale_days), frozenset(years))
+def stale_from_rows(rows) -> Stale:
+    """The planner's stale buckets from the rows of the database view stale_buckets
+    (sql/aggregation/stale_buckets.sql), where the rule "a queued hour makes its day
+    and year stale" is stated once, for the cycle and for the API."""
+    by_level: dict[str, set] = {"hourly": set(), "daily": set(), "yearly": set()}
+    for row in rows:
+        by_level[row["level"]].add(row["period_start"])
+    return Stale(frozenset(by_level["hourly"]),
+                 frozenset(start.date() for start in by_level["daily"]),
+                 frozenset(start.year for start in by_level["yearly"]))
 
 
 def read_state(db: Database, days: LocalDays, disney_universal: bool, years=()) -> PlanState:
@@ -65,8 +59,7 @@ def read_state(db: Database, days: LocalDays, disney_universal: bool, years=()) 
     row = db.query(sql, b.values)[0]
     stale = Stale()
     if row["q"]:
-        queued = db.query("SELECT level, period_start FROM aggregation_queue")
-        stale = stale_buckets([(r["level"], r["period_start"]) for r in queued], days)
+        stale = stale_from_rows(db.query("SELECT level, period_start FROM stale_buckets"))
     progress = Progress(
         hourly=row["h"], daily=row["d"].date() if row["d"] is not None else None,
         newest_snapshot=row["newest"],
