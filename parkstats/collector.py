@@ -34,15 +34,13 @@ from parkstats.demo import (
     SLOT_MINUTES,
     DayPlan,
     ParkModel,
-    hash_int,
     load_demo,
     load_models,
+    ride_wait,
     slot_index,
-    unit,
 )
 
 CATCH_UP_LIMIT = timedelta(days=8)
-TIER_WAIT = {1: 1.7, 2: 1.0, 3: 0.45, None: 0.9}
 
 
 def utcnow() -> datetime:
@@ -55,27 +53,18 @@ def floor_slot(at: datetime, minutes: int = SLOT_MINUTES) -> datetime:
 
 
 def ride_statuses(model: ParkModel, at: datetime, plan: DayPlan) -> tuple[int, list[dict]]:
-    """(park_open, rides_json items) of a park at ``at`` (UTC, on a 5-minute slot)."""
+    """(park_open, rides_json items) of a park at ``at`` (UTC, on a 5-minute slot): the
+    same statuses and waits as the history's SQL (``parkstats.demo.RIDE_ROWS``)."""
     park_open = plan.open_at is not None and plan.open_at <= at < plan.close_at
     rides = sorted(model.rides, key=lambda r: r.ride_id)
     if not park_open:
         return 0, [{"ride_id": r.ride_id,
                     "status": "REFURBISHMENT" if r.ride_id in plan.refurb else "CLOSED",
                     "wait_minutes": None} for r in rides]
-    available = [r for r in rides if r.ride_id not in plan.refurb and r.ride_id not in plan.closed]
-    down: set[int] = set()
-    g = slot_index(at)
-    for k, (weight, block) in enumerate(model.tracks):
-        if not model.track_down(k, at, plan):
-            continue
-        candidates = [r for r in available if r.ride_id not in down and r.weight == weight]
-        candidates = candidates or [r for r in available if r.ride_id not in down]
-        if candidates:
-            pick = hash_int("pick", model.park_id, k + 1, (g + (k + 1) * 7) // block)
-            down.add(candidates[pick % len(candidates)].ride_id)
+    down = model.down_rides(at, plan)
     wave = model.wait_wave(at, plan)
-    waiting = [r for r in available if r.ride_id not in down and r.has_wait]
-    norm = (sum(TIER_WAIT[r.tier] for r in waiting) / len(waiting)) if waiting else 1.0
+    factors = model.wait_factors(plan)
+    g = slot_index(at)
     down_status = "CLOSED" if model.info.closed_means_down else "DOWN"
     items = []
     for r in rides:
@@ -86,11 +75,8 @@ def ride_statuses(model: ParkModel, at: datetime, plan: DayPlan) -> tuple[int, l
         elif r.ride_id in down:
             items.append({"ride_id": r.ride_id, "status": down_status, "wait_minutes": None})
         else:
-            wait = None
-            if r.has_wait:
-                noise = 0.75 + 0.5 * unit("wait", r.ride_id, g)
-                wait = max(5, 5 * round(wave * TIER_WAIT[r.tier] / norm * noise / 5))
-            items.append({"ride_id": r.ride_id, "status": "OPERATING", "wait_minutes": wait})
+            items.append({"ride_id": r.ride_id, "status": "OPERATING",
+                          "wait_minutes": ride_wait(wave, factors[r.ride_id], r.ride_id, g)})
     return 1, items
 
 

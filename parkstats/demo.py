@@ -47,6 +47,7 @@ EPOCH = datetime(2000, 1, 1)
 MAX_TRACKS = 8
 TRACK_BLOCKS = (3, 4, 6, 9, 12, 5, 18, 24)  # slots per block: 15 min .. 2 h
 TIER_WEIGHT = {1: 3, 2: 2, 3: 1, None: 2}
+TIER_WAIT = {1: 1.7, 2: 1.0, 3: 0.45, None: 0.9}  # a ride's wait relative to the park's wave
 OPERATING_DAYS_KEPT = 9  # local days of ride_operating_days filled (7-day weight rule)
 
 # Generic rides filling each park up to its ride count: (name, tier, reports a wait).
@@ -149,6 +150,10 @@ class DayPlan:
     closed: frozenset[int]  # ride_ids closed all day (scheduled)
     gap_from: datetime | None  # collector gap (no snapshots)
     gap_to: datetime | None
+    first_at: datetime | None = None  # the first recorded open slot (nothing is down then)
+
+    def recorded(self, at: datetime) -> bool:
+        return not (self.gap_from is not None and self.gap_from <= at < self.gap_to)
 
 
 @dataclass
@@ -156,16 +161,20 @@ class ParkModel:
     park_id: int
     info: ParkInfo
     rides: list[Ride]
-    tracks: list[tuple[int, int]] = field(default_factory=list)  # (weight, block slots)
+    tracks: list[int] = field(default_factory=list)  # block length (slots) of each track
 
     def __post_init__(self):
         if not self.tracks:
-            rng = random.Random(f"tracks:{self.info.name}")
             count = min(MAX_TRACKS, max(3, len(self.rides) // 5))
-            # Headliners break down more often than carousels: draw tracks'
-            # tiers from the rides, tier 1 twice as likely.
-            pool = [r for r in self.rides for _ in range(2 if r.tier == 1 else 1)]
-            self.tracks = [(rng.choice(pool).weight, TRACK_BLOCKS[k]) for k in range(count)]
+            self.tracks = [TRACK_BLOCKS[k] for k in range(count)]
+
+    def track_of(self, ride_index: int) -> tuple[int, int]:
+        """(track k, 0-based; index within the track) of the park's ride_index-th ride
+        (rides in ride_id order): ride i belongs to track i mod ntracks."""
+        return ride_index % len(self.tracks), ride_index // len(self.tracks)
+
+    def track_size(self, k: int) -> int:
+        return len(range(k, len(self.rides), len(self.tracks)))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -253,7 +262,14 @@ class ParkModel:
         elif unit("gap", name, day) < 0.02:  # this park's feed down
             gap_from = start_utc + timedelta(minutes=5 * int(unit("gap-at", name, day) * 276))
             gap_to = gap_from + timedelta(minutes=15 + 5 * int(unit("gap-len", name, day) * 20))
-        return DayPlan(open_at, close_at, crowd, rate, refurb, closed, gap_from, gap_to)
+        first_at = None
+        if open_at is not None:
+            first_at = open_at
+            while gap_from is not None and gap_from <= first_at < gap_to and first_at < close_at:
+                first_at += timedelta(minutes=SLOT_MINUTES)
+            if first_at >= close_at:
+                first_at = None
+        return DayPlan(open_at, close_at, crowd, rate, refurb, closed, gap_from, gap_to, first_at)
 
     def in_refurbishment(self, ride: Ride, day: date) -> bool:
         # About a quarter of the rides get one refurbishment a year, 2 to 8 weeks.
@@ -263,13 +279,45 @@ class ParkModel:
         start = date(day.year, 1, 1) + timedelta(days=10 + (h // 100) % 300)
         return start <= day < start + timedelta(days=14 + (h // 30000) % 42)
 
+    def can_break(self, at: datetime, plan: DayPlan) -> bool:
+        """Breakdowns start 15 minutes after opening and after the day's first recorded open
+        slot, so a down ride has always operated earlier in the day (the down rule)."""
+        return (plan.first_at is not None and at > plan.first_at
+                and plan.open_at + timedelta(minutes=15) <= at < plan.close_at)
+
     def track_down(self, k: int, at: datetime, plan: DayPlan) -> bool:
         """Whether breakdown track k (0-based) is down at ``at`` (same rule as the SQL)."""
-        if plan.open_at is None or not (plan.open_at + timedelta(minutes=15) <= at < plan.close_at):
+        if not self.can_break(at, plan):
             return False
-        block = self.tracks[k][1]
+        block = self.tracks[k]
         g = slot_index(at)
         return hash_int(self.park_id, k + 1, (g + (k + 1) * 7) // block) % 1000 < plan.rate_permille
+
+    def track_pick(self, k: int, at: datetime) -> int:
+        """The index, within track k, of the ride down while the track is down."""
+        block = self.tracks[k]
+        g = slot_index(at)
+        pick = hash_int("pick", self.park_id, k + 1, (g + (k + 1) * 7) // block)
+        return pick % self.track_size(k)
+
+    def down_rides(self, at: datetime, plan: DayPlan) -> set[int]:
+        """ride_ids down at ``at``: the picked ride of each down track, when it is available
+        (not in refurbishment, not closed for the day)."""
+        rides = sorted(self.rides, key=lambda r: r.ride_id)
+        down = set()
+        for k in range(len(self.tracks)):
+            if self.track_down(k, at, plan):
+                ride = rides[k + self.track_pick(k, at) * len(self.tracks)]
+                if ride.ride_id not in plan.refurb and ride.ride_id not in plan.closed:
+                    down.add(ride.ride_id)
+        return down
+
+    def wait_factors(self, plan: DayPlan) -> dict[int, float]:
+        """Each available ride's share of the park's wave (0 without posted waits)."""
+        waiting = [r for r in self.rides if r.has_wait and r.ride_id not in plan.refurb
+                   and r.ride_id not in plan.closed]
+        norm = (sum(TIER_WAIT[r.tier] for r in waiting) / len(waiting)) if waiting else 1.0
+        return {r.ride_id: (TIER_WAIT[r.tier] / norm if r in waiting else 0.0) for r in self.rides}
 
     def wait_wave(self, at: datetime, plan: DayPlan) -> float:
         """The park's typical posted wait at ``at`` (before noise)."""
@@ -365,86 +413,159 @@ def load_models(conn: pymysql.Connection) -> list[ParkModel]:
 TEMP_TABLES = """
 CREATE TEMPORARY TABLE demo_params (
     park_id INT UNSIGNED NOT NULL PRIMARY KEY,
-    rides_total SMALLINT NOT NULL, nowait_n SMALLINT NOT NULL, ntracks TINYINT NOT NULL,
-    busy DOUBLE NOT NULL,
-    w1 TINYINT NOT NULL, w2 TINYINT NOT NULL, w3 TINYINT NOT NULL, w4 TINYINT NOT NULL,
-    w5 TINYINT NOT NULL, w6 TINYINT NOT NULL, w7 TINYINT NOT NULL, w8 TINYINT NOT NULL,
+    cmd TINYINT NOT NULL, ntracks TINYINT NOT NULL, busy DOUBLE NOT NULL,
     l1 TINYINT NOT NULL, l2 TINYINT NOT NULL, l3 TINYINT NOT NULL, l4 TINYINT NOT NULL,
-    l5 TINYINT NOT NULL, l6 TINYINT NOT NULL, l7 TINYINT NOT NULL, l8 TINYINT NOT NULL
+    l5 TINYINT NOT NULL, l6 TINYINT NOT NULL, l7 TINYINT NOT NULL, l8 TINYINT NOT NULL,
+    m1 SMALLINT NOT NULL, m2 SMALLINT NOT NULL, m3 SMALLINT NOT NULL, m4 SMALLINT NOT NULL,
+    m5 SMALLINT NOT NULL, m6 SMALLINT NOT NULL, m7 SMALLINT NOT NULL, m8 SMALLINT NOT NULL
 );
 CREATE TEMPORARY TABLE demo_days (
-    local_date DATE NOT NULL, park_id INT UNSIGNED NOT NULL,
-    slot0 INT NOT NULL, open_at DATETIME NULL, close_at DATETIME NULL,
+    park_id INT UNSIGNED NOT NULL PRIMARY KEY,
+    slot0 INT NOT NULL, open_at DATETIME NULL, close_at DATETIME NULL, first_at DATETIME NULL,
     crowd DOUBLE NOT NULL, rate SMALLINT NOT NULL,
-    refurb_n SMALLINT NOT NULL, closed_n SMALLINT NOT NULL,
-    wt_pre SMALLINT NOT NULL, wt_open SMALLINT NOT NULL,
-    gap_from DATETIME NULL, gap_to DATETIME NULL,
-    PRIMARY KEY (local_date, park_id)
+    gap_from DATETIME NULL, gap_to DATETIME NULL
+);
+CREATE TEMPORARY TABLE demo_ride_days (
+    ride_id INT UNSIGNED NOT NULL PRIMARY KEY, park_id INT UNSIGNED NOT NULL,
+    state TINYINT NOT NULL, track TINYINT NOT NULL, idx SMALLINT NOT NULL,
+    wf DOUBLE NOT NULL, w TINYINT NOT NULL,
+    first_op DATETIME NULL, prev_last DATETIME NULL,
+    KEY (park_id)
+);
+CREATE TEMPORARY TABLE demo_slot_states (
+    park_id INT UNSIGNED NOT NULL, recorded_at DATETIME NOT NULL, g INT NOT NULL,
+    park_open TINYINT NOT NULL, wave DOUBLE NULL,
+    d1 SMALLINT NOT NULL, d2 SMALLINT NOT NULL, d3 SMALLINT NOT NULL, d4 SMALLINT NOT NULL,
+    d5 SMALLINT NOT NULL, d6 SMALLINT NOT NULL, d7 SMALLINT NOT NULL, d8 SMALLINT NOT NULL,
+    PRIMARY KEY (recorded_at, park_id)
 );
 CREATE TEMPORARY TABLE demo_slots (n SMALLINT NOT NULL PRIMARY KEY)
 """
+TEMP_NAMES = ("demo_params", "demo_days", "demo_ride_days", "demo_slot_states", "demo_slots")
 
-# One local day of every park: calendar day x parks x 5-minute slots.  The inner
-# SELECT (materialised) computes each breakdown track once: e<k> is the track's
-# weight when it is down, else 0.
-_TRACK = ("IF(can_break AND ntracks >= {k} AND CRC32(CONCAT_WS(':', park_id, {k}, "
-          "(g + {o}) DIV l{k})) MOD 1000 < rate, w{k}, 0) AS e{k}")
-_DOWN = "(" + " + ".join(f"(e{k} > 0)" for k in range(1, MAX_TRACKS + 1)) + ")"
-_WDOWN = "(" + " + ".join(f"e{k}" for k in range(1, MAX_TRACKS + 1)) + ")"
+# 1. The park-slots of one local day (parks x 5-minute slots of calendar_days, minus the
+#    collector's gaps and what lies outside [start, end]): open or not, the wait wave,
+#    and for each breakdown track the index of its down ride (-1: the track runs).
 _AT = "(cd.utc_start + INTERVAL s.n * 5 MINUTE)"
-INSERT_DAY = f"""
+_PICK = ("IF(can_break AND ntracks >= {k} AND CRC32(CONCAT_WS(':', park_id, {k}, "
+         "(g + {o}) DIV l{k})) MOD 1000 < rate, "
+         "CRC32(CONCAT_WS(':', 'pick', park_id, {k}, (g + {o}) DIV l{k})) MOD m{k}, -1)")
+SLOT_STATES = f"""
+INSERT INTO demo_slot_states
+SELECT park_id, recorded_at, g, park_open,
+       IF(park_open,
+          20 * busy * crowd * (0.45 + 0.85 * SIN(PI()
+              * TIMESTAMPDIFF(SECOND, open_at, recorded_at)
+              / TIMESTAMPDIFF(SECOND, open_at, close_at))),
+          NULL),
+       {", ".join(_PICK.format(k=k, o=7 * k) for k in range(1, MAX_TRACKS + 1))}
+FROM (
+    SELECT d.park_id, d.crowd, d.rate, d.open_at, d.close_at, p.ntracks, p.busy,
+           p.l1, p.l2, p.l3, p.l4, p.l5, p.l6, p.l7, p.l8,
+           p.m1, p.m2, p.m3, p.m4, p.m5, p.m6, p.m7, p.m8,
+           {_AT} AS recorded_at,
+           d.slot0 + s.n AS g,
+           COALESCE({_AT} >= d.open_at AND {_AT} < d.close_at, 0) AS park_open,
+           COALESCE({_AT} > d.first_at AND {_AT} >= d.open_at + INTERVAL 15 MINUTE
+                    AND {_AT} < d.close_at, 0) AS can_break
+      FROM demo_days AS d
+      JOIN calendar_days AS cd ON cd.local_date = %(day)s
+      JOIN demo_slots AS s ON s.n < cd.hours_in_day * 12
+      JOIN demo_params AS p ON p.park_id = d.park_id
+     WHERE {_AT} BETWEEN %(start)s AND %(end)s
+       AND NOT COALESCE({_AT} >= d.gap_from AND {_AT} < d.gap_to, 0)
+) AS x
+"""
+
+# 2. The ride rows: every ride of every park-slot, with its status as a collector would
+#    report it, its posted wait, and its class and counted weight under the down rule
+#    (docs/contract.md section 3), from the ride's operating facts of the day
+#    (first_op: its first OPERATING time that local day; prev_last: its last OPERATING
+#    time in the 8 days before). state: 0 available, 1 refurbishment, 2 closed all day.
+_DOWN_IDX = "(CASE r.track " + " ".join(
+    f"WHEN {k} THEN s.d{k}" for k in range(1, MAX_TRACKS + 1)) + " END)"
+_IS_DOWN = f"(s.park_open = 1 AND r.state = 0 AND {_DOWN_IDX} = r.idx)"
+_OPER = f"(s.park_open = 1 AND r.state = 0 AND NOT ({_DOWN_IDX} = r.idx))"
+_DOWNISH = f"({_IS_DOWN} OR (p.cmd = 1 AND s.park_open = 1 AND r.state = 2))"
+RIDE_ROWS = f"""
+INSERT IGNORE INTO ride_snapshots
+    (recorded_at, ride_id, park_id, status, wait_minutes, ride_class, weight_counted)
+SELECT s.recorded_at, r.ride_id, r.park_id,
+       CASE WHEN r.state = 1 THEN 'REFURBISHMENT'
+            WHEN s.park_open = 0 OR r.state = 2 THEN 'CLOSED'
+            WHEN {_IS_DOWN} THEN IF(p.cmd = 1, 'CLOSED', 'DOWN')
+            ELSE 'OPERATING' END,
+       CASE WHEN {_OPER} AND r.wf > 0
+            THEN LEAST(300, GREATEST(5, 5 * ROUND(s.wave * r.wf * (0.75 + 0.5
+                 * MOD(r.ride_id * 40503 + s.g * 2654435761, 1000003) / 1000003) / 5))) END,
+       CASE WHEN r.state = 1 THEN 'refurbishment'
+            WHEN {_OPER} THEN 'operating'
+            WHEN {_DOWNISH} AND r.first_op < s.recorded_at THEN 'down'
+            ELSE 'closed' END,
+       CASE WHEN r.state = 1 THEN 0
+            WHEN {_OPER} THEN r.w
+            WHEN r.first_op <= s.recorded_at
+                 OR r.prev_last >= s.recorded_at - INTERVAL 7 DAY THEN r.w
+            ELSE 0 END
+  FROM demo_slot_states AS s
+  JOIN demo_params AS p ON p.park_id = s.park_id
+  JOIN demo_ride_days AS r ON r.park_id = s.park_id
+ ORDER BY s.recorded_at, r.ride_id
+"""
+
+# 3. The rides' operating facts of the day, from the stored ride rows of the day.
+OPERATING_DAYS = """
+INSERT INTO ride_operating_days (ride_id, local_date, first_operated_at, last_operated_at)
+SELECT rs.ride_id, %(day)s, MIN(rs.recorded_at), MAX(rs.recorded_at)
+  FROM ride_snapshots AS rs
+ WHERE rs.recorded_at >= %(day_start)s AND rs.recorded_at < %(day_end)s
+   AND rs.status = 'OPERATING' AND rs.park_id IN ({parks})
+ GROUP BY rs.ride_id
+ON DUPLICATE KEY UPDATE first_operated_at = VALUES(first_operated_at),
+                        last_operated_at = VALUES(last_operated_at)
+"""
+
+# 4. Each park row: the sums of its stored ride rows (the formula of park_snapshots_derive).
+PARK_ROWS = """
 INSERT IGNORE INTO park_snapshots (
     park_id, recorded_at, park_open, rides_total, rides_operating, rides_down, rides_closed,
     rides_refurbishment, weight_total, weight_down, shame_score, avg_wait_minutes,
     peak_wait_minutes, rides_reporting)
-SELECT park_id, recorded_at, park_open, rides_total,
-       IF(park_open, rides_total - refurb_n - closed_n - {_DOWN}, 0),
-       {_DOWN},
-       IF(park_open, closed_n, rides_total - refurb_n),
-       refurb_n, weight_total, {_WDOWN},
-       CASE WHEN weight_total > 0 THEN ROUND({_WDOWN} / weight_total * 10, 2) END,
-       CASE WHEN park_open AND rides_total - refurb_n - closed_n - {_DOWN} > nowait_n
-            THEN ROUND(wave * (0.9 + 0.2 * RAND()), 2) END,
-       CASE WHEN park_open AND rides_total - refurb_n - closed_n - {_DOWN} > nowait_n
-            THEN LEAST(300, ROUND(wave * (1.9 + 0.7 * RAND()))) END,
-       IF(park_open, GREATEST(rides_total - refurb_n - closed_n - {_DOWN} - nowait_n, 0), 0)
-FROM (
-    SELECT park_id, recorded_at, park_open, rides_total, refurb_n, closed_n, nowait_n,
-           IF(open_at IS NOT NULL AND recorded_at >= open_at, wt_open, wt_pre) AS weight_total,
-           IF(park_open,
-              20 * busy * crowd * (0.45 + 0.85 * SIN(PI()
-                  * TIMESTAMPDIFF(SECOND, open_at, recorded_at)
-                  / TIMESTAMPDIFF(SECOND, open_at, close_at))),
-              NULL) AS wave,
-           {", ".join(_TRACK.format(k=k, o=7 * k) for k in range(1, MAX_TRACKS + 1))}
-    FROM (
-        SELECT d.park_id, d.crowd, d.rate, d.refurb_n, d.closed_n, d.wt_pre, d.wt_open,
-               d.open_at, d.close_at, p.rides_total, p.nowait_n, p.ntracks, p.busy,
-               p.w1, p.w2, p.w3, p.w4, p.w5, p.w6, p.w7, p.w8,
-               p.l1, p.l2, p.l3, p.l4, p.l5, p.l6, p.l7, p.l8,
-               {_AT} AS recorded_at,
-               d.slot0 + s.n AS g,
-               COALESCE({_AT} >= d.open_at AND {_AT} < d.close_at, 0) AS park_open,
-               COALESCE({_AT} >= d.open_at + INTERVAL 15 MINUTE AND {_AT} < d.close_at, 0)
-                   AS can_break
-          FROM demo_days AS d
-          JOIN calendar_days AS cd ON cd.local_date = d.local_date
-          JOIN demo_slots AS s ON s.n < cd.hours_in_day * 12
-          JOIN demo_params AS p ON p.park_id = d.park_id
-         WHERE d.local_date = %(day)s
-           AND {_AT} BETWEEN %(start)s AND %(end)s
-           AND NOT COALESCE({_AT} >= d.gap_from AND {_AT} < d.gap_to, 0)
-    ) AS x
-) AS y
+SELECT STRAIGHT_JOIN rs.park_id, rs.recorded_at, MAX(s.park_open),
+       COUNT(*),
+       SUM(rs.ride_class = 'operating'),
+       SUM(rs.ride_class = 'down'),
+       SUM(rs.ride_class = 'closed'),
+       SUM(rs.ride_class = 'refurbishment'),
+       SUM(rs.weight_counted),
+       SUM(CASE WHEN rs.ride_class = 'down' THEN rs.weight_counted ELSE 0 END),
+       ROUND(SUM(CASE WHEN rs.ride_class = 'down' THEN rs.weight_counted ELSE 0 END)
+             / NULLIF(SUM(rs.weight_counted), 0) * 10, 2),
+       ROUND(AVG(CASE WHEN rs.status = 'OPERATING' AND rs.wait_minutes > 0
+                      THEN rs.wait_minutes END), 2),
+       MAX(CASE WHEN rs.status = 'OPERATING' AND rs.wait_minutes > 0 THEN rs.wait_minutes END),
+       SUM(rs.status = 'OPERATING' AND rs.wait_minutes > 0)
+  FROM ride_snapshots AS rs
+  JOIN demo_slot_states AS s ON s.recorded_at = rs.recorded_at AND s.park_id = rs.park_id
+ WHERE rs.recorded_at >= %(first)s AND rs.recorded_at <= %(last)s
+   AND rs.park_id IN ({parks})
+ GROUP BY rs.recorded_at, rs.park_id
+"""
+
+QUEUE_RECOMPUTE = """
+INSERT IGNORE INTO snapshot_recompute_queue (park_id, local_date, queued_at, next_attempt_at)
+VALUES (%s, %s, UTC_TIMESTAMP(), '2000-01-01 00:00:00')
 """
 
 
 class Progress:
     """A plain-text progress bar on stderr: [#####.....] 45% day 120/400."""
 
-    def __init__(self, total: int, label: str = "day", enabled: bool = True):
+    def __init__(self, total: int, label: str = "day", enabled: bool = True,
+                 lines: bool = False, prefix: str = ""):
         self.total, self.label, self.enabled = max(total, 1), label, enabled
-        self.tty = sys.stderr.isatty()
+        self.tty = sys.stderr.isatty() and not lines
+        self.prefix = prefix
         self.started = time.monotonic()
         self.last_line = -1.0
 
@@ -454,7 +575,8 @@ class Progress:
         frac = done / self.total
         bar = "#" * int(frac * 20) + "." * (20 - int(frac * 20))
         elapsed = time.monotonic() - self.started
-        text = f"[{bar}] {frac * 100:3.0f}% {self.label} {done}/{self.total} {elapsed:5.0f}s {note}"
+        text = (f"{self.prefix}[{bar}] "
+                f"{frac * 100:3.0f}% {self.label} {done}/{self.total} {elapsed:5.0f}s {note}")
         if self.tty:
             sys.stderr.write("\r" + text.ljust(79))
             sys.stderr.flush()
@@ -478,12 +600,23 @@ class LoadResult:
     start: datetime
     end: datetime
     aggregated: bool
+    ride_rows: int = 0
 
     def __str__(self) -> str:
-        rate = self.snapshots / self.seconds if self.seconds else 0
-        return (f"{self.snapshots:,} snapshots for {self.parks} parks ({self.rides} rides), "
-                f"{self.days} day(s) from {self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M}"
-                f" UTC, in {self.seconds:.0f} s ({rate:,.0f} rows/s)")
+        rate = (self.snapshots + self.ride_rows) / self.seconds if self.seconds else 0
+        return (f"{self.snapshots:,} park snapshots and {self.ride_rows:,} ride rows for "
+                f"{self.parks} parks ({self.rides} rides), {self.days} day(s) from "
+                f"{self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M} UTC, in "
+                f"{self.seconds:.0f} s ({rate:,.0f} rows/s)")
+
+
+def ride_wait(wave: float, factor: float, ride_id: int, g: int) -> int | None:
+    """A ride's posted wait: the park's wave times the ride's factor and a stable noise,
+    in 5-minute steps (the formula of RIDE_ROWS)."""
+    if not factor:
+        return None
+    noise = ((ride_id * 40503 + g * 2654435761) % 1000003) / 1000003
+    return min(300, max(5, 5 * round(wave * factor * (0.75 + 0.5 * noise) / 5)))
 
 
 def _routine_exists(cur, name: str) -> bool:
@@ -537,8 +670,9 @@ def load_demo(url_or_conn, days: int | None = None, end: datetime | None = None,
     running sums row by row (the backfill, or without ``aggregate`` a
     running_daily_refresh() after each chunk, recomputes those); pass False
     when filling a gap the scheduler may already have aggregated.
-    ``workers``: connections writing days in parallel.  ``models``: the parks to
-    write (default: the demo parks, created if missing).
+    ``workers``: connections writing days in parallel (each its own parks).
+    ``progress``: a progress bar on stderr ("lines": a line every 10 s).  ``models``:
+    the parks to write (default: the demo parks, created if missing).
     Loading again is harmless: existing snapshots are kept (INSERT IGNORE).
     """
     own = not isinstance(url_or_conn, pymysql.Connection)
@@ -582,37 +716,36 @@ def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, c
         return LoadResult(len(models), sum(len(m.rides) for m in models), 0, 0,
                           time.monotonic() - began, start, end, False)
 
-    params = []
-    for m in models:
-        tracks = m.tracks + [(0, 1)] * (MAX_TRACKS - len(m.tracks))
-        params.append((m.park_id, len(m.rides), m.no_wait_count, len(m.tracks), m.info.busy,
-                       *[w for w, _ in tracks], *[b for _, b in tracks]))
     _call(cur, "CALL maintain_snapshot_partitions(%s)", (start.date(),))
+    recompute = _days_to_recompute(cur, models, start, end, zone)
 
-    # Workers: this connection plus (workers - 1) more, each with its own
-    # temporary tables, writing different days at the same time.
+    # Workers: this connection plus (workers - 1) more, each with its own temporary
+    # tables and its own parks, writing the same days at the same time (a park's days
+    # are written in order: each day's weights read the operating facts of the 8 before).
     conns = [conn] + [_clone(conn) for _ in range(max(1, workers) - 1)]
+    shares: list[list[ParkModel]] = [[] for _ in conns]
+    for m in sorted(models, key=lambda m: -len(m.rides)):
+        min(shares, key=lambda share: sum(len(x.rides) for x in share)).append(m)
     all_days = [first_day + timedelta(days=i) for i in range((end_day - first_day).days + 1)]
-    bar = Progress(len(all_days), enabled=progress)
-    state = {"rows": 0, "days": 0}
+    bar = Progress(len(all_days), enabled=bool(progress), lines=progress == "lines",
+                   prefix="demo history: " if progress == "lines" else "")
+    state = {"rows": 0, "ride_rows": 0, "days": 0}
     lock = threading.Lock()
-    # Seven days before the first one: which parks opened (the 7-day weight rule).
-    opened: dict[int, list[bool]] = {
-        m.park_id: [m.hours(first_day - timedelta(days=i)) is not None for i in range(7, 0, -1)]
-        for m in models
-    }
+    calendar = _calendar(cur, first_day, end_day)
 
-    def work(wconn, day_rows: dict[date, list[tuple]]) -> None:
+    def work(wconn, share: list[ParkModel], chunk: list[date]) -> None:
         wcur = wconn.cursor()
-        for day, rows in day_rows.items():
-            wcur.execute("DELETE FROM demo_days")
-            wcur.executemany("INSERT INTO demo_days VALUES (" + ",".join(["%s"] * 13) + ")",
-                             rows)
-            n = wcur.execute(INSERT_DAY, {"day": day, "start": start, "end": end})
+        for day in chunk:
+            rides, parks_n = _write_day(wcur, share, day, zone, calendar[day], start, end)
             with lock:
-                state["rows"] += n
-                state["days"] += 1
-                bar.update(state["days"], f"{state['rows']:,} rows")
+                state["rows"] += parks_n
+                state["ride_rows"] += rides
+                state.setdefault("done", {}).setdefault(day, 0)
+                state["done"][day] += 1
+                if state["done"][day] == len(conns):
+                    state["days"] += 1
+                bar.update(state["days"], f"{state['rows']:,} park and "
+                                          f"{state['ride_rows']:,} ride rows")
 
     # Each month is aggregated (and old raw data purged) by another connection
     # while the next month is written.
@@ -621,41 +754,39 @@ def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, c
     # from keeping are recomputed after each chunk.
     has_running = _routine_exists(cur, "running_daily_refresh")
     try:
-        for wconn in conns:
-            _setup_session(wconn, params, bulk)
+        for wconn, share in zip(conns, shares, strict=True):
+            _setup_session(wconn, share, bulk)
         for c in range(0, len(all_days), chunk_days):
             chunk = all_days[c:c + chunk_days]
-            shares: list[dict[date, list[tuple]]] = [{} for _ in conns]
-            for i, day in enumerate(chunk):
-                slot0 = slot_index(_utc(day, dtime(0), zone))
-                rows = shares[i % len(conns)].setdefault(day, [])
-                for m in models:
-                    plan = m.day_plan(day, zone)
-                    wt = m.total_weight - sum(r.weight for r in m.rides if r.ride_id in plan.refurb)
-                    wt_pre = wt if any(opened[m.park_id][-7:]) else 0
-                    opened[m.park_id].append(plan.open_at is not None)
-                    rows.append((day, m.park_id, slot0, plan.open_at, plan.close_at,
-                                 round(plan.crowd, 4), plan.rate_permille, len(plan.refurb),
-                                 len(plan.closed), wt_pre, wt, plan.gap_from, plan.gap_to))
             if len(conns) == 1:
-                work(conn, shares[0])
+                work(conn, shares[0], chunk)
             else:
                 with ThreadPoolExecutor(len(conns)) as pool:
-                    futures = [pool.submit(work, w, share)
+                    futures = [pool.submit(work, w, share, chunk)
                                for w, share in zip(conns, shares, strict=True)]
                     for future in futures:
                         future.result()
             chunk_from = max(start, _utc(chunk[0], dtime(0), zone))
-            chunk_to = min(end, _utc(chunk[-1] + timedelta(days=1), dtime(0), zone))
+            chunk_to = min(end + timedelta(minutes=SLOT_MINUTES),
+                           _utc(chunk[-1] + timedelta(days=1), dtime(0), zone))
             if aggregator is not None:
                 aggregator.submit(chunk_from, chunk_to)
             elif bulk and has_running:
                 _refresh_running(cur, chunk[0], chunk[-1])
+        _update_last_operated(cur, models)
+        # Days of existing history whose derived columns the new rows change (the day
+        # after the range, when one is stored; a first day begun without its morning):
+        # queued for the procedures, which re-derive them (the next backfill or cycle).
+        for park_id, day in recompute:
+            cur.execute(QUEUE_RECOMPUTE, (park_id, day))
         if aggregator is not None:
-            bar.update(state["days"], f"{state['rows']:,} rows, aggregating the last month")
+            for day in sorted({day for _, day in recompute}):
+                lo = _utc(day, dtime(0), zone)
+                aggregator.submit(lo, lo + timedelta(days=9))
+            bar.update(state["days"], f"{state['rows']:,} park and {state['ride_rows']:,} "
+                                      "ride rows, aggregating the last month")
             aggregator.finish()
         bar.finish()
-        fill_operating_days(cur, models, end, zone)
     finally:
         if aggregator is not None:
             aggregator.close()
@@ -666,7 +797,122 @@ def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, c
                 pass
         _end_session(conn)
     return LoadResult(len(models), sum(len(m.rides) for m in models), len(all_days),
-                      state["rows"], time.monotonic() - began, start, end, has_backfill)
+                      state["rows"], time.monotonic() - began, start, end, has_backfill,
+                      state["ride_rows"])
+
+
+def _calendar(cur, first: date, last: date) -> dict[date, tuple[datetime, datetime]]:
+    cur.execute("SELECT local_date, utc_start, utc_end FROM calendar_days "
+                "WHERE local_date BETWEEN %s AND %s", (first, last))
+    return {day: (lo, hi) for day, lo, hi in cur.fetchall()}
+
+
+def _days_to_recompute(cur, models, start, end, zone) -> list[tuple[int, date]]:
+    """(park, local day) of stored history that the rows about to be loaded change:
+    the day of the first snapshot after ``end`` (within 8 days: its 7-day weights), and
+    the first day when the range begins after that day's first recorded slot with none
+    of the day's earlier rows stored (its down rule)."""
+    out = []
+    ids = [m.park_id for m in models]
+    marks = ",".join(["%s"] * len(ids))
+    cur.execute(f"SELECT park_id, MIN(recorded_at) FROM park_snapshots WHERE park_id IN ({marks})"
+                " AND recorded_at > %s AND recorded_at <= %s GROUP BY park_id",
+                (*ids, end, end + timedelta(days=8)))
+    for park_id, at in cur.fetchall():
+        out.append((park_id, at.replace(tzinfo=UTC).astimezone(zone).date()))
+    first_day = start.replace(tzinfo=UTC).astimezone(zone).date()
+    day_start = _utc(first_day, dtime(0), zone)
+    if start > day_start:
+        cur.execute(f"SELECT DISTINCT park_id FROM park_snapshots WHERE park_id IN ({marks})"
+                    " AND recorded_at >= %s AND recorded_at < %s", (*ids, day_start, start))
+        begun = {r[0] for r in cur.fetchall()}
+        for m in models:
+            plan = m.day_plan(first_day, zone)
+            if m.park_id not in begun and plan.first_at is not None and plan.first_at < start:
+                out.append((m.park_id, first_day))
+    return out
+
+
+def _write_day(cur, share: list[ParkModel], day: date, zone: ZoneInfo,
+               bounds: tuple[datetime, datetime], start: datetime, end: datetime
+               ) -> tuple[int, int]:
+    """Writes one local day of the share's parks: ride rows first, then the day's operating
+    facts, then each park row as the sum of its ride rows. Returns (ride rows, park rows)."""
+    day_start, day_end = bounds
+    if day_end <= start or day_start > end:
+        return 0, 0
+    slot0 = slot_index(day_start)
+    days, ride_days = [], []
+    for m in share:
+        plan = m.day_plan(day, zone)
+        first_at = plan.first_at
+        days.append((m.park_id, slot0, plan.open_at, plan.close_at, first_at,
+                     round(plan.crowd, 4), plan.rate_permille, plan.gap_from, plan.gap_to))
+        factors = m.wait_factors(plan)
+        # A ride available today first operates at the first recorded open slot (nothing
+        # is down then), when the range writes it.
+        model_first = first_at if first_at is not None and start <= first_at <= end else None
+        for i, r in enumerate(sorted(m.rides, key=lambda r: r.ride_id)):
+            k, idx = m.track_of(i)
+            st = 1 if r.ride_id in plan.refurb else 2 if r.ride_id in plan.closed else 0
+            ride_days.append((r.ride_id, m.park_id, st, k + 1, idx, factors[r.ride_id], r.weight,
+                              model_first if st == 0 else None))
+    cur.execute("DELETE FROM demo_days")
+    cur.execute("DELETE FROM demo_ride_days")
+    cur.execute("DELETE FROM demo_slot_states")
+    cur.executemany("INSERT INTO demo_days VALUES (" + ",".join(["%s"] * 9) + ")", days)
+    cur.executemany("INSERT INTO demo_ride_days (ride_id, park_id, state, track, idx, wf, w, "
+                    "first_op) VALUES (" + ",".join(["%s"] * 8) + ")", ride_days)
+    # The operating facts already stored (an earlier load or the collector): the day's
+    # first operation, and the last of the 8 days before (the 7-day weight rule).
+    cur.execute("""
+        UPDATE demo_ride_days AS r
+          LEFT JOIN ride_operating_days AS o ON o.ride_id = r.ride_id AND o.local_date = %(day)s
+           SET r.first_op = CASE WHEN o.first_operated_at IS NULL THEN r.first_op
+                                 WHEN r.first_op IS NULL THEN o.first_operated_at
+                                 ELSE LEAST(r.first_op, o.first_operated_at) END,
+               r.prev_last = (SELECT MAX(d.last_operated_at) FROM ride_operating_days AS d
+                               WHERE d.ride_id = r.ride_id
+                                 AND d.local_date BETWEEN %(day)s - INTERVAL 8 DAY
+                                                      AND %(day)s - INTERVAL 1 DAY)""",
+                {"day": day})
+    cur.execute(SLOT_STATES, {"day": day, "start": start, "end": end})
+    rides = cur.execute(RIDE_ROWS)
+    args = {"day": day, "day_start": day_start, "day_end": day_end,
+            "first": max(start, day_start), "last": min(end, day_end)}
+    ids = ",".join(str(m.park_id) for m in share)
+    cur.execute(OPERATING_DAYS.replace("{parks}", ids), args)
+    parks_n = cur.execute(PARK_ROWS.replace("{parks}", ids), args)
+    return rides, parks_n
+
+
+def _update_last_operated(cur, models: list[ParkModel]) -> None:
+    """rides.last_operated_at: the newest OPERATING time stored (ride_operating_days)."""
+    ids = [m.park_id for m in models]
+    cur.execute(
+        "UPDATE rides AS r JOIN (SELECT d.ride_id, MAX(d.last_operated_at) AS last_op "
+        "FROM ride_operating_days AS d JOIN rides AS x ON x.ride_id = d.ride_id "
+        f"WHERE x.park_id IN ({','.join(['%s'] * len(ids))}) GROUP BY d.ride_id) AS o "
+        "ON o.ride_id = r.ride_id "
+        "SET r.last_operated_at = GREATEST(COALESCE(r.last_operated_at, o.last_op), o.last_op)",
+        ids)
+
+
+def backfill(cur, lo: datetime, hi: datetime, attempts: int = 20) -> str:
+    """CALL backfill_aggregates(lo, hi), again while the aggregation lock is busy (a
+    scheduled cycle running meanwhile); returns its summary."""
+    for _ in range(attempts):
+        cur.execute("CALL backfill_aggregates(%s, %s)", (lo, hi))
+        row = cur.fetchone()
+        while cur.nextset():
+            pass
+        summary = str(row[0]) if row else ""
+        if not summary.startswith("Skipped"):
+            if summary.startswith("Backfill failed") or "FAILED" in summary:
+                raise RuntimeError(f"backfill_aggregates({lo}, {hi}): {summary}")
+            return summary
+        time.sleep(5)
+    raise RuntimeError(f"backfill_aggregates({lo}, {hi}): {summary}")
 
 
 class Aggregator:
@@ -692,7 +938,7 @@ class Aggregator:
                 continue
             chunk_from, chunk_to = job
             try:
-                _call(cur, "CALL backfill_aggregates(%s, %s)", (chunk_from, chunk_to))
+                backfill(cur, chunk_from, chunk_to)
                 if self.retention:
                     # Retention as if the clock stood at the month's end: raw data
                     # beyond the 90 days kept goes as the load moves on.
@@ -733,15 +979,22 @@ def _clone(conn: pymysql.Connection) -> pymysql.Connection:
                                password or "", db, conn.unix_socket))
 
 
-def _setup_session(conn: pymysql.Connection, params: list[tuple], bulk: bool) -> None:
+def _setup_session(conn: pymysql.Connection, share: list[ParkModel], bulk: bool) -> None:
     cur = conn.cursor()
     for stmt in TEMP_TABLES.split(";"):
         cur.execute(stmt.replace("CREATE TEMPORARY TABLE", "CREATE TEMPORARY TABLE IF NOT EXISTS"))
-    for table in ("demo_params", "demo_days", "demo_slots"):
+    for table in TEMP_NAMES:
         cur.execute(f"TRUNCATE TABLE {table}")
     cur.execute("INSERT INTO demo_slots (n) VALUES " + ",".join(f"({n})" for n in range(300)))
-    cur.executemany("INSERT INTO demo_params VALUES (" + ",".join(["%s"] * 21) + ")", params)
-    # Materialise the derived table of INSERT_DAY: merged, every breakdown hash
+    params = []
+    for m in share:
+        ks = range(MAX_TRACKS)
+        params.append((m.park_id, int(m.info.closed_means_down), len(m.tracks), m.info.busy,
+                       *[m.tracks[k] if k < len(m.tracks) else 1 for k in ks],
+                       *[m.track_size(k) if k < len(m.tracks) else 1 for k in ks]))
+    if params:
+        cur.executemany("INSERT INTO demo_params VALUES (" + ",".join(["%s"] * 20) + ")", params)
+    # Materialise the derived table of SLOT_STATES: merged, every breakdown hash
     # would be computed once per reference.
     cur.execute("SET @demo_saved_switch = @@optimizer_switch")
     cur.execute("SET SESSION optimizer_switch = 'derived_merge=off'")
@@ -755,38 +1008,10 @@ def _end_session(conn: pymysql.Connection) -> None:
         cur.execute("SET @parkstats_bulk_load = NULL")
         cur.execute("SET SESSION optimizer_switch = "
                     "COALESCE(@demo_saved_switch, @@optimizer_switch)")
-        for table in ("demo_params", "demo_days", "demo_slots"):
+        for table in TEMP_NAMES:
             cur.execute(f"DROP TEMPORARY TABLE IF EXISTS {table}")
     except (pymysql.MySQLError, OSError):
         pass  # the connection is gone (interrupted): the session's state went with it
-
-
-def fill_operating_days(cur, models: list[ParkModel], end: datetime, zone: ZoneInfo) -> None:
-    """ride_operating_days and rides.last_operated_at for the last days loaded, so that
-    record_park_snapshot() (the collector) continues with the right weights and down rule."""
-    end_day = end.replace(tzinfo=UTC).astimezone(zone).date()
-    rows = []
-    for back in range(OPERATING_DAYS_KEPT):
-        day = end_day - timedelta(days=back)
-        for m in models:
-            plan = m.day_plan(day, zone)
-            if plan.open_at is None or plan.open_at > end:
-                continue
-            last = min(plan.close_at - timedelta(minutes=SLOT_MINUTES), end)
-            for r in m.rides:
-                if r.ride_id not in plan.refurb and r.ride_id not in plan.closed:
-                    rows.append((r.ride_id, day, plan.open_at, last))
-    for i in range(0, len(rows), 2000):
-        cur.executemany(
-            "INSERT INTO ride_operating_days (ride_id, local_date, first_operated_at, "
-            "last_operated_at) VALUES (%s, %s, %s, %s) ON DUPLICATE KEY UPDATE "
-            "first_operated_at = LEAST(first_operated_at, VALUES(first_operated_at)), "
-            "last_operated_at = GREATEST(last_operated_at, VALUES(last_operated_at))",
-            rows[i:i + 2000])
-    cur.execute(
-        "UPDATE rides AS r JOIN (SELECT ride_id, MAX(last_operated_at) AS last_op "
-        "FROM ride_operating_days GROUP BY ride_id) AS o ON o.ride_id = r.ride_id "
-        "SET r.last_operated_at = GREATEST(COALESCE(r.last_operated_at, o.last_op), o.last_op)")
 
 
 def demo_loaded(url: DatabaseUrl) -> bool:
@@ -794,3 +1019,82 @@ def demo_loaded(url: DatabaseUrl) -> bool:
     with connect(url) as conn, conn.cursor() as cur:
         cur.execute("SELECT COUNT(*) FROM parks")
         return cur.fetchone()[0] > 0
+
+
+# -- history in the background (make run) -------------------------------------------
+
+def recent_start(now: datetime, zone: ZoneInfo) -> date:
+    """The first local day make run loads before it serves: Sunday of last week (so today,
+    yesterday and last_week are complete when the API starts)."""
+    today = now.replace(tzinfo=UTC).astimezone(zone).date()
+    this_sunday = today - timedelta(days=(today.weekday() + 1) % 7)
+    return this_sunday - timedelta(days=7)
+
+
+def history_gaps(conn: pymysql.Connection, now: datetime | None = None
+                 ) -> list[tuple[date, date]]:
+    """The runs of local days from Jan 1 of last year to yesterday that have no daily
+    aggregates yet, most needed first: last month's, then the rest from the oldest."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    with conn.cursor() as cur:
+        zone = _reporting_zone(cur)
+        today = now.replace(tzinfo=UTC).astimezone(zone).date()
+        first = default_start(now, zone)
+        cur.execute("SELECT DISTINCT stat_date FROM daily_park_stats WHERE stat_date >= %s",
+                    (first,))
+        done = {r[0] for r in cur.fetchall()}
+    runs: list[tuple[date, date]] = []
+    day = first
+    while day < today:
+        if day not in done:
+            if runs and runs[-1][1] == day - timedelta(days=1):
+                runs[-1] = (runs[-1][0], day)
+            else:
+                runs.append((day, day))
+        day += timedelta(days=1)
+    month = date(today.year, today.month, 1)
+    last_month = (month - timedelta(days=1)).replace(day=1)
+    split: list[tuple[date, date]] = []
+    for a, b in runs:  # last month's part of a run first
+        if a < last_month <= b:
+            split += [(last_month, b), (a, last_month - timedelta(days=1))]
+        else:
+            split.append((a, b))
+    return sorted(split, key=lambda r: (r[1] < last_month, r[0]))
+
+
+def load_history(url: DatabaseUrl, workers: int = 2) -> None:
+    """Loads every missing day of history (history_gaps), logging its progress; the daily
+    retention event waits meanwhile (it would purge loaded days before their backfill)."""
+    began = time.monotonic()
+    with connect(url) as conn:
+        gaps = history_gaps(conn)
+        total = sum((b - a).days + 1 for a, b in gaps)
+        if not gaps:
+            log("demo history: complete")
+            return
+        with conn.cursor() as cur:
+            zone = _reporting_zone(cur)
+            cur.execute("ALTER EVENT ev_apply_retention DISABLE")
+        log(f"demo history: loading {total} older day(s) in the background "
+            f"({', '.join(f'{a} .. {b}' for a, b in gaps)}), most recent month first")
+        try:
+            done = 0
+            for a, b in gaps:
+                start = _utc(a, dtime(0), zone)
+                end = _utc(b + timedelta(days=1), dtime(0), zone) - timedelta(minutes=SLOT_MINUTES)
+                result = load_demo(conn, start=start, end=end, progress="lines", workers=workers)
+                done += (b - a).days + 1
+                log(f"demo history: {a} .. {b} loaded and aggregated ({done}/{total} days, "
+                    f"{time.monotonic() - began:.0f} s): {result}")
+        finally:
+            with conn.cursor() as cur:
+                cur.execute("ALTER EVENT ev_apply_retention ENABLE")
+    log(f"demo history: complete ({total} days in {time.monotonic() - began:.0f} s); every "
+        "period and year has its data")
+
+
+if __name__ == "__main__":  # python -m parkstats.demo: make run's background history load
+    import os
+
+    load_history(DatabaseUrl.parse(os.environ["PARKSTATS_DATABASE_URL"]))

@@ -1,11 +1,17 @@
 """The demo data generator: docs/contract.md section 3 column rules, idempotence, the CLI."""
 
+from bisect import bisect_left, bisect_right
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
-from support import rows, scalar
+from support import call, rows, scalar
 
 from parkstats.cli import main as cli_main
-from parkstats.demo import PARKS, load_demo
+from parkstats.db import connect
+from parkstats.demo import PARKS, ensure_parks, load_demo
+
+WEIGHT = {1: 3, 2: 2, 3: 1, None: 2}
 
 END = datetime(2026, 3, 9, 21, 0)  # spans the DST change of 2026-03-08 (a 23-hour day)
 
@@ -119,6 +125,122 @@ def test_demo_command(db_url, db, monkeypatch, capsys):
     cli_main(["demo", "--days", "1", "--parks", "2", "--end", "2026-07-04T20:00:00",
               "--no-aggregate"])
     out = capsys.readouterr()
-    assert "Loaded" in out.out and "snapshots for 2 parks" in out.out
+    assert "Loaded" in out.out and "ride rows for 2 parks" in out.out
     assert "%" in out.err  # the progress bar
     assert scalar(db, "SELECT COUNT(DISTINCT park_id) FROM park_snapshots") == 2
+
+
+def _round2(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # SQL ROUND()
+
+
+def _two_parks(db_url):
+    """A park reporting breakdowns as DOWN and one reporting them as CLOSED."""
+    with connect(db_url) as conn:
+        models = ensure_parks(conn)
+        conn.commit()
+    return ([m for m in models if not m.info.closed_means_down][:1]
+            + [m for m in models if m.info.closed_means_down][:1])
+
+
+def _recount(db) -> dict:
+    """Each park snapshot's columns recounted in plain Python from its ride rows under the
+    down rule: down = DOWN (or CLOSED at an open closed_means_down park) after an
+    OPERATING row of the same ride earlier in the same local day; weight counted unless in
+    refurbishment when the ride has an OPERATING row within the 7 days up to then."""
+    days = rows(db, "SELECT local_date, utc_start, utc_end FROM calendar_days "
+                    "WHERE local_date BETWEEN '2026-02-20' AND '2026-07-10'")
+    cmd = {r["park_id"]: r["closed_means_down"]
+           for r in rows(db, "SELECT park_id, closed_means_down FROM parks")}
+    tier = {r["ride_id"]: r["tier"] for r in rows(db, "SELECT ride_id, tier FROM rides")}
+    snaps = {(r["park_id"], r["recorded_at"]): r for r in rows(
+        db, "SELECT park_id, recorded_at, park_open FROM park_snapshots")}
+    ride_rows = rows(db, "SELECT * FROM ride_snapshots ORDER BY ride_id, recorded_at")
+    operated: dict[int, list] = {}
+    for r in ride_rows:
+        if r["status"] == "OPERATING":
+            operated.setdefault(r["ride_id"], []).append(r["recorded_at"])
+
+    @cache
+    def local_day(at):
+        return next(d["local_date"] for d in days if d["utc_start"] <= at < d["utc_end"])
+
+    expected: dict = {}
+    for r in ride_rows:
+        at, ride = r["recorded_at"], r["ride_id"]
+        snap = snaps[(r["park_id"], at)]
+        ops = operated.get(ride, [])
+        before = ops[:bisect_left(ops, at)]
+        earlier_today = bool(before) and local_day(before[-1]) == local_day(at)
+        downish = r["status"] == "DOWN" or (r["status"] == "CLOSED" and cmd[r["park_id"]]
+                                           and snap["park_open"])
+        cls = {"OPERATING": "operating", "REFURBISHMENT": "refurbishment"}.get(
+            r["status"], "down" if downish and earlier_today else "closed")
+        counted = r["status"] != "REFURBISHMENT" and (
+            bisect_right(ops, at) > bisect_left(ops, at - timedelta(days=7)))
+        weight = WEIGHT[tier[ride]] if counted else 0
+        assert (r["ride_class"], r["weight_counted"]) == (cls, weight), r
+        e = expected.setdefault((r["park_id"], at), {
+            "rides_total": 0, "rides_operating": 0, "rides_down": 0, "rides_closed": 0,
+            "rides_refurbishment": 0, "weight_total": 0, "weight_down": 0, "waits": []})
+        e["rides_total"] += 1
+        e[f"rides_{cls}"] += 1
+        e["weight_total"] += weight
+        e["weight_down"] += weight if cls == "down" else 0
+        if r["status"] == "OPERATING" and r["wait_minutes"]:
+            e["waits"].append(r["wait_minutes"])
+    return expected
+
+
+def test_park_rows_are_the_sums_of_their_ride_rows(db_url, db):
+    models = _two_parks(db_url)  # July: the boardwalk parks (closed_means_down) are open
+    result = load_demo(db_url, days=2, end=datetime(2026, 7, 5, 6, 0), models=models,
+                       progress=False)
+    assert result.ride_rows == scalar(db, "SELECT COUNT(*) FROM ride_snapshots") > 0
+    expected = _recount(db)
+    stored = rows(db, "SELECT * FROM park_snapshots")
+    assert len(stored) == len(expected) == result.snapshots
+    for s in stored:
+        e = expected[(s["park_id"], s["recorded_at"])]
+        waits = e.pop("waits")
+        assert {k: s[k] for k in e} == e, s
+        assert s["rides_reporting"] == len(waits)
+        assert s["peak_wait_minutes"] == (max(waits) if waits else None)
+        assert s["avg_wait_minutes"] == (_round2(Decimal(sum(waits)) / len(waits))
+                                         if waits else None)
+        assert s["shame_score"] == (_round2(Decimal(s["weight_down"]) / s["weight_total"] * 10)
+                                    if s["weight_total"] else None)
+    # Breakdowns at both parks, reported as DOWN at one and as CLOSED at the other.
+    down = rows(db, "SELECT park_id, status, COUNT(*) AS n FROM ride_snapshots "
+                    "WHERE ride_class = 'down' GROUP BY park_id, status")
+    assert {(r["park_id"], r["status"]) for r in down} == {
+        (models[0].park_id, "DOWN"), (models[1].park_id, "CLOSED")}
+
+
+def test_the_procedures_derive_the_same_history(db_url, db):
+    """The loader's classes, park columns and operating facts are what the procedures
+    derive from the stored ride rows: re-deriving every loaded day changes nothing."""
+    models = _two_parks(db_url)
+    load_demo(db_url, days=3, end=END, models=models, aggregate=False, progress=False)
+    tables = {
+        "ride_snapshots": "SELECT * FROM ride_snapshots ORDER BY recorded_at, ride_id",
+        "park_snapshots": "SELECT * FROM park_snapshots ORDER BY recorded_at, park_id",
+        "ride_operating_days": "SELECT * FROM ride_operating_days ORDER BY ride_id, local_date",
+        "rides": "SELECT ride_id, last_operated_at FROM rides ORDER BY ride_id",
+    }
+    before = {t: rows(db, q) for t, q in tables.items()}
+    with db.cursor() as cur:
+        cur.execute("INSERT INTO snapshot_recompute_queue (park_id, local_date, queued_at, "
+                    "next_attempt_at) SELECT DISTINCT s.park_id, c.local_date, UTC_TIMESTAMP(), "
+                    "'2000-01-01' FROM park_snapshots AS s JOIN calendar_days AS c "
+                    "ON s.recorded_at >= c.utc_start AND s.recorded_at < c.utc_end")
+        assert cur.rowcount == 2 * 3
+        cur.execute("SET @parkstats_bulk_load = 1")
+        cur.execute("UPDATE ride_snapshots SET ride_class = NULL, weight_counted = NULL")
+        cur.execute("SET @parkstats_bulk_load = NULL")
+    db.commit()
+    call(db, "snapshot_recompute_pending", None, None)
+    assert scalar(db, "SELECT COUNT(*) FROM snapshot_recompute_queue") == 0
+    after = {t: rows(db, q) for t, q in tables.items()}
+    for t in tables:
+        assert after[t] == before[t], t
