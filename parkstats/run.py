@@ -60,7 +60,8 @@ def get_database() -> tuple[DatabaseUrl, LocalServer | None]:
         say(f"Database: {url} (PARKSTATS_DATABASE_URL)")
         return url, None
     try:
-        server = LocalServer(LOCALDB_DIR)
+        # Ride rows: ~550,000 a day; a bigger buffer pool keeps the recent days in memory.
+        server = LocalServer(LOCALDB_DIR, options=("--innodb-buffer-pool-size=1G",))
     except ServerUnavailable as exc:
         raise RunError(f"no database: {exc}") from None
     url = server.url(LOCAL_DATABASE)
@@ -129,23 +130,34 @@ def history_state(url: DatabaseUrl) -> tuple[int, datetime | None, bool]:
     return parks, newest, complete
 
 
-def ensure_demo(url: DatabaseUrl, days: int | None) -> None:
-    from parkstats.demo import load_demo
+def ensure_demo(url: DatabaseUrl, days: int | None) -> bool:
+    """Loads what the API needs first (parks, rides and the recent weeks, ride rows and
+    park rows, aggregated); returns whether older history is still missing (make run then
+    loads it in the background)."""
+    from parkstats.demo import _reporting_zone, history_gaps, load_demo, recent_start
 
-    parks, newest, complete = history_state(url)
+    parks, newest, _complete = history_state(url)
     now = datetime.now(UTC).replace(tzinfo=None)
-    if parks and complete and newest and newest > now - timedelta(days=8):
+    with connect(url) as conn:
+        with conn.cursor() as cur:
+            zone = _reporting_zone(cur)
+        gaps = history_gaps(conn, now) if parks else []
+    if parks and newest and newest > now - timedelta(days=8):
         say(f"Demo data: already loaded ({parks} parks, newest snapshot "
             f"{newest:%Y-%m-%d %H:%M} UTC); the collector fills the gap since then.")
-        return
-    if parks:
-        say("Demo data: resuming the history load (earlier run interrupted or long ago) ...")
-    else:
-        span = f"the last {days} days" if days else "Jan 1 of last year to now"
-        say(f"Demo data: loading ~80 parks and their history ({span}), aggregated as it goes;"
-            " this is a one-time step ...")
-    result = load_demo(url, days=days)
+        return bool(gaps) and not days
+    if days:
+        say(f"Demo data: loading ~80 parks and the last {days} days, ride by ride ...")
+        say(f"Demo data: {load_demo(url, days=days, workers=2)}.")
+        return False
+    first = recent_start(now, zone)
+    say(f"Demo data: loading ~80 parks, ~1,900 rides and the recent weeks ({first} to now: "
+        "today, yesterday, last week), ride by ride, aggregated; older history follows in "
+        "the background once the API is up ...")
+    start = datetime.combine(first, datetime.min.time(), tzinfo=zone).astimezone(UTC)
+    result = load_demo(url, start=start.replace(tzinfo=None), workers=2)
     say(f"Demo data: {result}.")
+    return True
 
 
 class Children:
@@ -243,18 +255,25 @@ def run(port: int = 5001, days: int | None = None) -> None:
         except pymysql.MySQLError as exc:
             raise RunError(f"migrating {url} failed: {exc.args[-1]}") from None
         check_scheduler(url)
-        ensure_demo(url, days)
+        more_history = ensure_demo(url, days)
 
         env = dict(os.environ, PARKSTATS_DATABASE_URL=str(url), PYTHONUNBUFFERED="1")
         children.start("collector", [sys.executable, "-m", "parkstats", "collector"], env)
         api = children.start("API", gunicorn_command(port), env)
         base = f"http://{HOST}:{port}"
         status = wait_for_api(base, api)
-        banner(base, url, server, status, time.monotonic() - began)
+        if more_history:
+            # Older history (last month, last year, the rest of this year), with progress
+            # lines ("demo history: ..."), while the API serves.
+            children.start("history load", [sys.executable, "-m", "parkstats.demo"], env)
+        banner(base, url, server, status, time.monotonic() - began, more_history)
         while True:
             dead = children.dead()
             if dead:
                 name, code = dead[0]
+                if name == "history load" and code == 0:
+                    children.procs = [(n, p) for n, p in children.procs if n != name]
+                    continue
                 raise RunError(f"the {name} exited unexpectedly (code {code}); stopping")
             time.sleep(0.5)
     except KeyboardInterrupt:
@@ -291,7 +310,7 @@ def shutdown(children: Children, server: LocalServer | None) -> None:
 
 
 def banner(base: str, url: DatabaseUrl, server: LocalServer | None, status: int,
-           elapsed: float) -> None:
+           elapsed: float, more_history: bool = False) -> None:
     client = "mariadb" if Path("/usr/bin/mariadb").exists() else "mysql"
     say("")
     say("=" * 78)
@@ -312,6 +331,12 @@ def banner(base: str, url: DatabaseUrl, server: LocalServer | None, status: int,
     say("                  event scheduler aggregates them every 5 minutes")
     stop = "the API, the collector" + (" and the local database server" if server else "")
     say(f"   Stop           Ctrl-C (stops {stop})")
+    if more_history:
+        say("")
+        say("   History        today, yesterday and last_week are complete now; older history")
+        say("                  (last month, then last year and the rest of this year) loads in")
+        say("                  the background: \"demo history:\" lines show its progress, and")
+        say("                  each month's rankings fill in as it is aggregated.")
     if not parks_open_now(url):
         say("")
         say("   Night time     no demo park is open right now (they are in North America):")

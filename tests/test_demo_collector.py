@@ -32,6 +32,15 @@ def test_collector_continues_the_history_without_gaps(db_url, db):
     assert [r["recorded_at"] for r in got] == [history_end + timedelta(minutes=5 * i)
                                              for i in range(1, 9)]
     assert all(r["n"] == PARKS for r in got)
+    # The filled slots have their ride rows too, every ride once, and each park row is the
+    # sum of its ride rows' classes.
+    for snap in rows(db, "SELECT * FROM park_snapshots WHERE recorded_at > %s", history_end):
+        classes = [r["ride_class"] for r in rows(
+            db, "SELECT ride_class FROM ride_snapshots WHERE park_id = %s AND recorded_at = %s",
+            snap["park_id"], snap["recorded_at"])]
+        assert len(classes) == snap["rides_total"] > 0
+        for cls in ("operating", "down", "closed", "refurbishment"):
+            assert snap[f"rides_{cls}"] == classes.count(cls)
     # The collected snapshot went through record_park_snapshot (ride detail kept)
     # and agrees with its own ride list.
     for snap in rows(db, "SELECT * FROM park_snapshots WHERE recorded_at = %s", slot):
