@@ -11,8 +11,6 @@ from webapi.headers import NO_STORE, error_body
 
 log = logging.getLogger("webapi")
 
-RIDE_LEVEL = "Ride-level statistics are not available"
-
 
 class ApiError(Exception):
     """An error answered with ``status`` and ``message`` (400 for a bad parameter)."""

@@ -1,4 +1,5 @@
-"""GET /api/awards/yearly: the year's ranked award lists against the previous year."""
+"""GET /api/awards/yearly: the year's ranked award lists (parks, then rides) against the
+previous year."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from webapi import params
 from webapi.blueprints.common import attribution, location, respond, rounded
 from webapi.periods import year_span
 from webapi.query.figures import period_figures
+from webapi.query.ride_ranking import RideRanking, ride_rows
 from webapi.services import services
 
 bp = Blueprint("awards", __name__, url_prefix="/api/awards")
@@ -36,6 +38,45 @@ def _item(row: dict, rank: int) -> dict:
         "shame_score_change": change,
         "trend_percentage": rounded(row["shame_trend"], 1),
     }
+
+
+# The ride awards: each ranked and limited in SQL over the year and the one before.
+RIDE_FIELDS = ("total_downtime_hours", "uptime_percentage", "avg_wait_minutes",
+               "previous_total_downtime_hours", "previous_uptime_percentage",
+               "previous_avg_wait_minutes", "previous_sample_count")
+RIDE_AWARDS = {
+    "least_reliable_rides": RideRanking(listed_on="total_downtime_hours", positive=True,
+                                        order=(("total_downtime_hours", True),)),
+    "most_reliable_rides": RideRanking(listed_on="uptime_percentage", order=(
+        ("uptime_percentage", True), ("total_downtime_hours", False))),
+    "longest_wait_rides": RideRanking(listed_on="avg_wait_minutes",
+                                      order=(("avg_wait_minutes", True),)),
+}
+
+
+def _ride_item(row: dict, rank: int) -> dict:
+    # Without a row in the previous year its downtime is unknown, not 0 hours.
+    before = row["previous_sample_count"] > 0
+    return {
+        "rank": rank, "ride_id": row["ride_id"], "ride_name": row["ride_name"],
+        "tier": row["tier"], "park_name": row["park_name"],
+        "downtime_hours": rounded(row["total_downtime_hours"], 2),
+        "uptime_percentage": rounded(row["uptime_percentage"], 1),
+        "avg_wait_minutes": rounded(row["avg_wait_minutes"], 1),
+        "previous_year_downtime_hours": (rounded(row["previous_total_downtime_hours"], 2)
+                                         if before else None),
+        "previous_year_uptime_percentage": rounded(row["previous_uptime_percentage"], 1),
+        "previous_year_avg_wait_minutes": rounded(row["previous_avg_wait_minutes"], 1),
+    }
+
+
+def _ride_awards(svc, now, chosen: int, disney_universal: bool, limit: int) -> dict:
+    current, previous = year_span(svc.calendar, chosen), year_span(svc.calendar, chosen - 1)
+    return {name: [_ride_item(row, rank) for rank, row in enumerate(ride_rows(
+        svc.read_db, svc.calendar, now=now, interval=svc.interval_minutes(),
+        disney_universal=disney_universal, current=current, previous=previous,
+        live_window=svc.live_window, ranking=ranking, fields=RIDE_FIELDS, limit=limit,
+        plans=svc.plans), start=1)] for name, ranking in RIDE_AWARDS.items()}
 
 
 def _ranked(rows, key, limit):
@@ -78,6 +119,7 @@ def yearly():
             "most_declined": _ranked(declined, lambda r: (
                 r["previous_shame_score"] - r["shame_score"], r["park_id"]), limit),
         }
+        awards.update(_ride_awards(svc, now, chosen, park_filter == "disney-universal", limit))
         complete = bool(present) and all(r["is_complete"] for r in present)
         return {"success": True, "year": chosen, "filter": park_filter, "is_complete": complete,
                 "available_years": years, "parks_count": len(present), "awards": awards,

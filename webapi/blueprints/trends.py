@@ -1,4 +1,4 @@
-"""GET /api/trends/least-reliable and /api/trends/longest-wait-times (entity=parks)."""
+"""GET /api/trends/least-reliable and /api/trends/longest-wait-times (entity=parks or rides)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from webapi.blueprints.common import (
     rounded,
     timestamp,
 )
-from webapi.blueprints.rides import ride_level_answer
+from webapi.blueprints.rides import WAIT_RANKING as RIDE_WAITS
+from webapi.blueprints.rides import downtime_ranking, load_rides, ride_item
 from webapi.query.ranking import Ranking
 
 LEAST_RELIABLE = Ranking(filter_on="shame_score", sort_on="shame_score", positive=True)
@@ -43,7 +44,7 @@ def _body(period, park_filter, entity, label, data, now):
 def least_reliable():
     period, park_filter, entity, limit, year = _args()
     if entity == "rides":
-        return ride_level_answer()
+        return _least_reliable_rides(period, park_filter, limit, year)
 
     def compute():
         label, rows, _state, now = load_ranking(
@@ -63,7 +64,7 @@ def least_reliable():
 def longest_wait_times():
     period, park_filter, entity, limit, year = _args()
     if entity == "rides":
-        return ride_level_answer()
+        return _longest_wait_rides(period, park_filter, limit, year)
 
     def compute():
         label, rows, _state, now = load_ranking(
@@ -77,3 +78,31 @@ def longest_wait_times():
         return _body(period, park_filter, entity, label, data, now)
 
     return respond((period, year, park_filter, entity, limit), compute)
+
+
+def _least_reliable_rides(period, park_filter, limit, year):
+    """Rides by downtime hours (descending), with uptime."""
+    def compute():
+        label, rows, now = load_rides(
+            period, park_filter, year, with_previous=False, limit=limit,
+            fields=("total_downtime_hours", "uptime_percentage"),
+            ranking=downtime_ranking("downtime_hours", totals=False))
+        data = [{**ride_item(rank, r), "downtime_hours": rounded(r["total_downtime_hours"], 2),
+                 "uptime_percentage": rounded(r["uptime_percentage"], 1)}
+                for rank, r in enumerate(rows, start=1)]
+        return _body(period, park_filter, "rides", label, data, now)
+
+    return respond((period, year, park_filter, "rides", limit), compute)
+
+
+def _longest_wait_rides(period, park_filter, limit, year):
+    """Rides by average posted wait (descending), in whole minutes."""
+    def compute():
+        label, rows, now = load_rides(period, park_filter, year, with_previous=False,
+                                      limit=limit, fields=("avg_wait_minutes",),
+                                      ranking=RIDE_WAITS)
+        data = [{**ride_item(rank, r), "avg_wait_time": rounded(r["avg_wait_minutes"], 0)}
+                for rank, r in enumerate(rows, start=1)]
+        return _body(period, park_filter, "rides", label, data, now)
+
+    return respond((period, year, park_filter, "rides", limit), compute)

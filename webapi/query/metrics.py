@@ -34,7 +34,8 @@ _FORMULAS: dict[str, Callable[[Measure, str], str]] = {
 METRIC_NAMES = tuple(_FORMULAS)
 
 #: Trend fields: the metric whose current and previous values they compare.
-TRENDS = {"shame_trend": "shame_score", "wait_trend": "avg_wait_minutes"}
+TRENDS = {"shame_trend": "shame_score", "wait_trend": "avg_wait_minutes",
+          "downtime_trend": "total_downtime_hours"}
 
 #: What each endpoint reads (each stored-function call costs a few microseconds per row).
 DOWNTIME = ("sample_count", "shame_score", "total_downtime_hours", "weighted_downtime_hours",

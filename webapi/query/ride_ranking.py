@@ -1,0 +1,150 @@
+"""A ride ranking in one statement: each ride's measures summed over the planned
+sources of ``vocabulary.RIDES`` (yearly, daily, hourly rows, raw ride rows up to
+now), listed, ordered and limited in SQL; names and flags read for the listed
+rides only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from webapi.db import Database
+from webapi.periods import Span
+from webapi.query.binds import Binds
+from webapi.query.metrics import TRENDS, metric_sql, split_previous, trend_sql, two_periods
+from webapi.query.render import open_flag, park_filter, sources, summed
+from webapi.query.spans import LocalDays
+from webapi.query.state import PlanCache, span_years
+from webapi.query.vocabulary import RIDES
+
+CURRENT_IS_OPEN = "current_is_open"
+
+
+@dataclass(frozen=True)
+class RideRanking:
+    """How a ride ranking is listed and ordered.
+
+    A ride is listed when ``listed_on`` (a field) is not NULL and, with
+    ``positive``, above 0 once rounded to ``places`` decimals (as shown).
+    ``order``: (field, descending) pairs, NULL last, then ride_id; a field is a
+    metric, a trend, or ``current_is_open``.
+    """
+
+    listed_on: str
+    order: tuple[tuple[str, bool], ...]
+    positive: bool = False
+    places: int = 2
+    totals: bool = False  # rides_tracked and all_downtime_hours over all rides of the filter
+
+
+def _field_sql(name: str, measure, iv: str) -> str:
+    """A field over the rides' summed measures: a metric of period 0, previous_<metric>
+    of period 1, or a trend (its metric now against before)."""
+    if name in TRENDS:
+        base = TRENDS[name]
+        return trend_sql(metric_sql(base, measure(0), iv), metric_sql(base, measure(1), iv))
+    k, base = split_previous(name)
+    return metric_sql(base, measure(k), iv)
+
+
+def _is_open(b: Binds, after: datetime, until: datetime) -> str:
+    """Whether a ride g's class in its latest ride row in (after, until] is operating
+    (0 without one): one probe of ride_snapshots' (ride_id, recorded_at) key."""
+    return ("COALESCE((SELECT o.ride_class = 'operating' FROM ride_snapshots o "
+            f"WHERE o.ride_id = g.ride_id AND o.recorded_at > {b('live_after', after)} "
+            f"AND o.recorded_at <= {b('now', until)} "
+            "ORDER BY o.recorded_at DESC LIMIT 1), 0)")
+
+
+def total_rides(b: Binds, disney_universal: bool) -> str:
+    """The active rides of the filter (a scalar subquery)."""
+    return ("SELECT COUNT(*) FROM rides tr JOIN parks p ON p.park_id = tr.park_id "
+            f"WHERE tr.is_active = 1 AND {park_filter(b, disney_universal)}")
+
+
+def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
+              disney_universal: bool, current: Span | None, previous: Span | None,
+              live_window: timedelta, ranking: RideRanking, fields, limit: int,
+              plans: PlanCache | None = None) -> list[dict]:
+    """The first ``limit`` listed rides of a ranking, in order, each with ``fields``,
+    ``ride_id``, ``ride_name``, ``tier``, park_id and its name and place,
+    ``current_is_open`` and ``park_is_open`` (latest rows of the live window).
+
+    ``current`` None means live: each ride's latest row in the live window. With
+    ``ranking.totals`` every row also carries ``rides_tracked`` (rides of the filter
+    with a row in the period), ``all_downtime_hours`` (their downtime) and
+    ``total_rides`` (active rides of the filter), and
+    unlisted rows (``listed`` 0) may follow the listed ones so that the totals come
+    back when no ride is listed.
+    """
+    fields = tuple(dict.fromkeys((*fields, ranking.listed_on,
+                                  *(f for f, _ in ranking.order if f != CURRENT_IS_OPEN))))
+    both = two_periods(fields)
+    previous = previous if both else None
+    plans = plans or PlanCache(0)
+    state = plans.get(db, days, disney_universal, span_years(current, previous))
+    b = Binds()
+    iv = b("interval", interval)
+    needed: set[str] = set()
+
+    def measure(k: int):
+        def summed_measure(name: str) -> str:
+            needed.add(name)
+            return summed(RIDES, name, k if both else None)
+        return summed_measure
+
+    # Level k: every ride's fields, once per ride (grouped, so materialised).
+    columns = [f"{_field_sql(name, measure, iv)} AS {name}" for name in fields]
+    if ranking.totals:
+        columns += [f"{measure(0)('sample_count')} AS c_sample_count",
+                    f"{measure(0)('down_samples')} AS c_down_samples"]
+    union = sources(b, RIDES, days, now=now, progress=state.progress,
+                    all_entities=state.all_parks, current=current, previous=previous,
+                    live_window=live_window, needed=needed)
+    if union is None:
+        return []
+    grouped = (f"SELECT r.ride_id, r.park_id, {', '.join(columns)}\n"
+               f"FROM (\n  {union}\n) u JOIN rides r ON r.ride_id = u.ride_id "
+               "JOIN parks p ON p.park_id = r.park_id\n"
+               f"WHERE {park_filter(b, disney_universal)}\nGROUP BY r.ride_id, r.park_id")
+
+    listed = f"k.{ranking.listed_on} IS NOT NULL"
+    if ranking.positive:
+        listed = f"({listed} AND ROUND(k.{ranking.listed_on}, {ranking.places}) > 0)"
+    def order(a: str) -> str:
+        """The ORDER BY of rows ``a``; the flag is never NULL, and in the inner query
+        it is a column of the SELECT itself (named without ``a``)."""
+        parts = []
+        for name, desc in ranking.order:
+            if name == CURRENT_IS_OPEN:
+                parts.append(f"{'g.' if a == 'g' else ''}{name}{' DESC' if desc else ''}")
+            else:
+                parts.append(f"{a}.{name} IS NULL, {a}.{name}{' DESC' if desc else ''}")
+        return ", ".join(parts)
+
+    # The open flag is needed before the limit only when it orders the rides.
+    sorted_on_flag = any(name == CURRENT_IS_OPEN for name, _ in ranking.order)
+    flag = _is_open(b, now - live_window, now)
+    extra, where = "", f"WHERE {listed}\n"
+    if sorted_on_flag:
+        extra += f", {flag.replace('g.ride_id', 'k.ride_id')} AS {CURRENT_IS_OPEN}"
+    if ranking.totals:
+        where = ""
+        extra += (", SUM(CASE WHEN k.c_sample_count > 0 THEN 1 ELSE 0 END) OVER () "
+                  "AS rides_tracked, SUM(k.c_down_samples) OVER () AS all_down_samples")
+    inner = (f"SELECT k.*, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k\n{where}"
+             f"ORDER BY listed DESC, {order('k')}, k.ride_id "
+             f"LIMIT {b('limit', limit)}")
+    outer = ["g.*", "r.name AS ride_name", "r.tier", "p.name AS park_name", "p.city",
+             "p.state_province", "p.country"]
+    if not sorted_on_flag:
+        outer.append(f"{flag} AS {CURRENT_IS_OPEN}")
+    if ranking.totals:
+        outer.append(f"downtime_hours_of(g.all_down_samples, {iv}) AS all_downtime_hours")
+        outer.append(f"({total_rides(b, disney_universal)}) AS total_rides")
+    sql = (f"SELECT {', '.join(outer)}{open_flag(b, now - live_window, now)}\n"
+           f"FROM (\n{inner}\n) g JOIN rides r ON r.ride_id = g.ride_id "
+           "JOIN parks p ON p.park_id = g.park_id\n"
+           f"ORDER BY g.listed DESC, {order('g')}, g.ride_id")
+    # The metric function calls are expanded in place (webapi.formulas).
+    return db.query(plans.formulas.expand(db, sql, state.routines), b.values)
