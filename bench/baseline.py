@@ -1,10 +1,11 @@
 """The baseline: each ranking computed the old way, GROUP BY over raw snapshots.
 
 One statement per (endpoint, period), from the docs/contract.md definitions (section 7
-and the metric definitions shared with the API), over ``park_snapshots`` for
-the same local-calendar spans ``[utc_start, utc_end)`` the API uses (from
+and the metric definitions shared with the API), over ``park_snapshots`` (park
+rankings) or ``ride_snapshot_classes`` (ride rankings: ride rows with their
+stored class) for the same local-calendar spans ``[utc_start, utc_end)`` the API uses (from
 ``calendar_days`` through ``webapi.periods.resolve``).  Endpoints that show
-a trend against the previous period (``/api/parks/*``) scan the previous
+a trend against the previous period (``/api/parks/*``, ``/api/rides/*``) scan the previous
 period too, in the same pass (the two spans are contiguous); the trends
 endpoints scan only the period asked for.  The statement filters, sorts and
 limits like the API, so its rows are the ranking itself.
@@ -103,6 +104,68 @@ LONGEST_WAITS = _statement(
     where="r.wait0 IS NOT NULL", order="r.wait0 DESC", previous=False)
 
 
+# Rides: the same over ride_snapshot_classes (each ride row with its park's park_open
+# and its stored class under the down rule), grouped by ride.
+def _ride_open(k: int, condition: str) -> str:
+    return f"{_IN[k]} AND s.park_open = 1 AND {condition}"
+
+
+_RIDE_WAIT = "s.status = 'OPERATING' AND s.wait_minutes > 0"
+_RIDE_DOWN = "s.ride_class = 'down'"
+_RIDE_OPERATING = "s.ride_class = 'operating'"
+
+
+def _ride_down(k: int) -> str:
+    return f"SUM({_ride_open(k, _RIDE_DOWN)}) AS down{k}"
+
+
+def _ride_wait(k: int) -> list[str]:
+    return [f"SUM(CASE WHEN {_ride_open(k, _RIDE_WAIT)} THEN s.wait_minutes END) AS wait_sum{k}",
+            f"SUM({_ride_open(k, _RIDE_WAIT)}) AS wait_n{k}"]
+
+
+RIDE_OP0 = f"SUM({_ride_open(0, _RIDE_OPERATING)}) AS op0"
+RIDE_PEAK0 = f"MAX(CASE WHEN {_ride_open(0, _RIDE_WAIT)} THEN s.wait_minutes END) AS peak0"
+
+
+def _ride_statement(inner: list[str], middle: list[str], where: str, order: str,
+                    previous: bool) -> str:
+    low = "%(ps)s" if previous else "%(cs)s"
+    return (
+        "SELECT * FROM (\n"
+        "  SELECT a.ride_id, r.name AS ride_name, " + ", ".join(middle) + "\n"
+        "    FROM (SELECT s.ride_id, " + ",\n            ".join(inner) + "\n"
+        "            FROM ride_snapshot_classes s\n"
+        f"           WHERE s.recorded_at >= {low} AND s.recorded_at < %(ce)s\n"
+        "           GROUP BY s.ride_id) a\n"
+        "    JOIN rides r ON r.ride_id = a.ride_id) r\n"
+        f" WHERE {where}\n ORDER BY {order}, r.ride_id\n LIMIT %(limit)s")
+
+
+RIDE_UPTIME0 = "a.op0 * 100 / NULLIF(a.op0 + a.down0, 0)"
+RIDE_DOWNTIME = _ride_statement(
+    inner=[_ride_down(0), _ride_down(1), RIDE_OP0],
+    middle=["a.down0 * %(interval)s / 60 AS downtime0", "a.down1 * %(interval)s / 60 AS downtime1",
+            f"{RIDE_UPTIME0} AS uptime_percentage"],
+    where="r.downtime0 > 0", order="r.downtime0 DESC", previous=True)
+
+RIDE_WAITTIMES = _ride_statement(
+    inner=_ride_wait(0) + _ride_wait(1) + [RIDE_PEAK0],
+    middle=[f"{_ratio('a.wait_sum0', 'a.wait_n0')} AS wait0",
+            f"{_ratio('a.wait_sum1', 'a.wait_n1')} AS wait1", "a.peak0 AS peak_wait_minutes"],
+    where="r.wait0 IS NOT NULL", order="r.wait0 DESC", previous=True)
+
+RIDE_LEAST_RELIABLE = _ride_statement(
+    inner=[_ride_down(0), RIDE_OP0],
+    middle=["a.down0 * %(interval)s / 60 AS downtime0", f"{RIDE_UPTIME0} AS uptime_percentage"],
+    where="r.downtime0 > 0", order="r.downtime0 DESC", previous=False)
+
+RIDE_LONGEST_WAITS = _ride_statement(
+    inner=_ride_wait(0),
+    middle=[f"{_ratio('a.wait_sum0', 'a.wait_n0')} AS wait0"],
+    where="r.wait0 IS NOT NULL", order="r.wait0 DESC", previous=False)
+
+
 @dataclass(frozen=True)
 class Endpoint:
     name: str  # short name in the table
@@ -112,6 +175,8 @@ class Endpoint:
     open_flag_periods: tuple[str, ...]  # periods where the API also reads park_is_open
     # (API field, baseline column, decimals; None = integer as is)
     fields: tuple[tuple[str, str, int | None], ...]
+    trend: tuple[str, str] | None = None  # (now, before) columns of trend_percentage
+    key: str = "park_id"  # what is ranked
 
 
 def _round(value, places):
@@ -126,21 +191,40 @@ def _trend_value(row: dict, now: str, before: str):
     return (row[now] - row[before]) * 100 / row[before]
 
 
+# The ride rankings read current_is_open and park_is_open in every period.
+PERIODS_WITH_FLAGS = ("today", "yesterday", "last_week", "last_month", "year")
+
 ENDPOINTS = (
     Endpoint("parks/downtime", "/api/parks/downtime", DOWNTIME, 50, ("today",),
              (("shame_score", "shame0", 1), ("total_downtime_hours", "total_downtime_hours", 2),
               ("weighted_downtime_hours", "weighted_downtime_hours", 2),
               ("uptime_percentage", "uptime_percentage", 1), ("rides_down", "rides_down", None),
-              ("trend_percentage", "trend", 1), ("snapshot_count", "snapshot_count", None))),
+              ("trend_percentage", "trend", 1), ("snapshot_count", "snapshot_count", None)),
+             trend=("shame0", "shame1")),
     Endpoint("parks/waittimes", "/api/parks/waittimes", WAITTIMES, 50, ("today",),
              (("avg_wait_minutes", "wait0", 1), ("peak_wait_minutes", "peak_wait_minutes", None),
-              ("rides_reporting", "rides_reporting", None), ("trend_percentage", "trend", 1))),
+              ("rides_reporting", "rides_reporting", None), ("trend_percentage", "trend", 1)),
+             trend=("wait0", "wait1")),
     Endpoint("trends/least-reliable", "/api/trends/least-reliable?entity=parks",
              LEAST_RELIABLE, 10, (),
              (("avg_shame_score", "shame0", 1), ("uptime_percentage", "uptime_percentage", 1))),
     Endpoint("trends/longest-wait-times", "/api/trends/longest-wait-times?entity=parks",
              LONGEST_WAITS, 10, (),
              (("avg_wait_time", "wait0", 0), ("rides_with_waits", "rides_reporting", None))),
+    Endpoint("rides/downtime", "/api/rides/downtime", RIDE_DOWNTIME, 100, PERIODS_WITH_FLAGS,
+             (("downtime_hours", "downtime0", 2), ("uptime_percentage", "uptime_percentage", 1),
+              ("trend_percentage", "trend", 1)),
+             trend=("downtime0", "downtime1"), key="ride_id"),
+    Endpoint("rides/waittimes", "/api/rides/waittimes", RIDE_WAITTIMES, 100, PERIODS_WITH_FLAGS,
+             (("avg_wait_minutes", "wait0", 1), ("peak_wait_minutes", "peak_wait_minutes", None),
+              ("trend_percentage", "trend", 1)),
+             trend=("wait0", "wait1"), key="ride_id"),
+    Endpoint("trends/least-reliable rides", "/api/trends/least-reliable?entity=rides",
+             RIDE_LEAST_RELIABLE, 10, (),
+             (("downtime_hours", "downtime0", 2), ("uptime_percentage", "uptime_percentage", 1)),
+             key="ride_id"),
+    Endpoint("trends/longest-wait rides", "/api/trends/longest-wait-times?entity=rides",
+             RIDE_LONGEST_WAITS, 10, (), (("avg_wait_time", "wait0", 0),), key="ride_id"),
 )
 
 
@@ -161,11 +245,9 @@ def run(conn, endpoint: Endpoint, args: dict) -> list[dict]:
         cur.execute(endpoint.sql, args)
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    for row in rows:
-        if "shame1" in row:
-            row["trend"] = _trend_value(row, "shame0", "shame1")
-        elif "wait1" in row:
-            row["trend"] = _trend_value(row, "wait0", "wait1")
+    if endpoint.trend is not None:
+        for row in rows:
+            row["trend"] = _trend_value(row, *endpoint.trend)
     return rows
 
 
@@ -187,20 +269,21 @@ def compare(endpoint: Endpoint, api_items: list[dict], rows: list[dict]) -> tupl
     if len(api_items) != len(rows):
         return False, f"{len(api_items)} items from the API, {len(rows)} from the baseline"
     sort_field, sort_column, sort_places = endpoint.fields[0]
-    by_park = {row["park_id"]: row for row in rows}
+    key = endpoint.key
+    by_key = {row[key]: row for row in rows}
     last = _round(rows[-1].get(sort_column), sort_places) if rows else None
     for rank, (item, row) in enumerate(zip(api_items, rows, strict=True), start=1):
         mine = _round(row.get(sort_column), sort_places)
         if _differs(item.get(sort_field), mine, sort_places):
             return False, f"rank {rank} {sort_field}: API {item.get(sort_field)}, baseline {mine}"
-        other = by_park.get(item["park_id"])
+        other = by_key.get(item[key])
         if other is None:
             if _differs(item.get(sort_field), last, sort_places):
-                return False, f"rank {rank}: API park {item['park_id']} not in the baseline"
+                return False, f"rank {rank}: API {key} {item[key]} not in the baseline"
             continue
         for field, column, places in endpoint.fields[1:]:
             value = _round(other.get(column), places)
             if _differs(item.get(field), value, places):
-                return False, (f"park {item['park_id']} {field}: API {item.get(field)}, "
+                return False, (f"{key} {item[key]} {field}: API {item.get(field)}, "
                                f"baseline {value}")
     return True, ""

@@ -5,7 +5,8 @@
 (b) ``http_nocache`` / (c) ``http_cache``: GET over one kept-alive
     connection to gunicorn, response cache off (PARKSTATS_CACHE_SECONDS=0)
     / on (the default 30 s: every timed request after the first is a hit);
-(d) ``baseline``: bench.baseline's GROUP BY over raw snapshots.
+(d) ``baseline``: bench.baseline's GROUP BY over raw snapshots (park rankings) or
+    raw ride rows (ride rankings), in the same run.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def measure_sql_and_baseline(url: DatabaseUrl, now: datetime, *, repeat: int,
                     "span": [str(current.utc_start), str(current.utc_end)],
                     "previous_span": ([str(previous.utc_start), str(previous.utc_end)]
                                       if previous is not None
-                                      and endpoint.name.startswith("parks") else None),
+                                      and endpoint.trend is not None else None),
                 }
     finally:
         raw.close()
