@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import database, jobs, load, rankings, report, resilience
+from bench import database, jobs, load, rankings, report, resilience, views
 from bench.httpserver import ApiServer
 from parkstats.db import connect
 
@@ -134,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
     say("\n== Rankings over HTTP, response cache off ==")
     with ApiServer(str(url), now, cache_seconds=0, log_path=log_path) as api:
         nocache = rankings.measure_http(api.port, repeat=args.repeat, key="http_nocache", say=say)
+        say("\n== Charts, heatmaps and details over HTTP, response cache off ==")
+        results["views"] = views.measure_http(api.port, repeat=args.repeat, say=say)
     say("\n== Rankings over HTTP, response cache on (30 s) ==")
     with ApiServer(str(url), now, cache_seconds=30, log_path=log_path) as api:
         results["load"] = {"server": api.settings()}

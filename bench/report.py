@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bench import views
+
 SLOW_PERIODS = ("last_week", "last_month", "year")
 RESULTS_DIR = Path(__file__).with_name("results")
 
@@ -45,6 +47,7 @@ def targets(results: dict) -> list[dict]:
         add(f"same ranking as raw baseline, {label}",
             "yes" if r["same_ranking"] else f"NO: {r['ranking_mismatch']}", "yes",
             r["same_ranking"])
+    views.targets(results.get("views", []), add)
     load = results.get("load", {})
     for key in ("burst_cold", "burst"):
         if key in load:

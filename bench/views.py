@@ -1,0 +1,61 @@
+"""HTTP latency of the charts, heatmaps and detail pages (issue 12), response cache off.
+
+Target (docs/contract.md section 10): a median under 50 ms for each URL. The
+parks and rides asked for are the first of the bench database (the demo's ids
+start at 1), so every URL answers real figures.
+"""
+
+from __future__ import annotations
+
+from bench.stats import sample, summary
+
+MEDIAN_TARGET_MS = 50
+
+URLS = (
+    *(f"/api/trends/chart-data?period={p}&type={t}&filter=all-parks&limit=10"
+      for p in ("live", "today", "yesterday", "last_week", "last_month")
+      for t in ("parks", "rides")),
+    *(f"/api/trends/heatmap-data?period={p}&type={t}&filter=all-parks&limit=10"
+      for p in ("today", "yesterday", "last_week", "last_month")
+      for t in ("parks-shame", "rides-downtime")),
+    *(f"/api/parks/1/details?period={p}"
+      for p in ("live", "today", "yesterday", "last_week", "last_month")),
+    *(f"/api/parks/1/rides/charts?period={p}&type=downtime"
+      for p in ("today", "yesterday", "last_month")),
+    *(f"/api/rides/1/details?period={p}"
+      for p in ("today", "yesterday", "last_week", "last_month")),
+    "/api/search/index",
+)
+
+
+def measure_http(port: int, *, repeat: int, say=print) -> list[dict]:
+    """[{url, median_ms, p95_ms, ..., errors}] for every URL, one keep-alive client."""
+    from bench.httpserver import KeepAliveClient
+
+    client = KeepAliveClient(port)
+    out = []
+    try:
+        for url in URLS:
+            statuses = []
+
+            def get(url=url, statuses=statuses):
+                status, body = client.get(url)
+                statuses.append(status)
+                return body
+
+            times, _body = sample(get, repeat=repeat, warmup=3)
+            s = summary(times)
+            bad = sum(1 for status in statuses if status != 200)
+            say(f"  {url:<78} median {s['median_ms']:7.2f} ms  p95 {s['p95_ms']:7.2f} ms"
+                + (f"  {bad} non-200!" if bad else ""))
+            out.append({"url": url, **s, "errors": bad})
+    finally:
+        client.close()
+    return out
+
+
+def targets(records: list[dict], add) -> None:
+    for r in records:
+        add(f"HTTP no cache, {r['url']}", f"median {r['median_ms']} ms",
+            f"median < {MEDIAN_TARGET_MS} ms",
+            r["median_ms"] is not None and r["median_ms"] < MEDIAN_TARGET_MS and not r["errors"])
