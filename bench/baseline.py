@@ -145,7 +145,7 @@ def _ride_statement(inner: list[str], middle: list[str], where: str, order: str,
 RIDE_UPTIME0 = "a.op0 * 100 / NULLIF(a.op0 + a.down0, 0)"
 RIDE_DOWNTIME = _ride_statement(
     inner=[_ride_down(0), _ride_down(1), RIDE_OP0],
-    middle=["a.down0 * %(interval)s / 60 AS downtime0", "a.down1 * %(interval)s / 60 AS downtime1",
+    middle=["a.down0 * %(interval)s / 60 AS downtime0", "a.down0", "a.down1",
             f"{RIDE_UPTIME0} AS uptime_percentage"],
     where="r.downtime0 > 0", order="r.downtime0 DESC", previous=True)
 
@@ -214,7 +214,8 @@ ENDPOINTS = (
     Endpoint("rides/downtime", "/api/rides/downtime", RIDE_DOWNTIME, 100, PERIODS_WITH_FLAGS,
              (("downtime_hours", "downtime0", 2), ("uptime_percentage", "uptime_percentage", 1),
               ("trend_percentage", "trend", 1)),
-             trend=("downtime0", "downtime1"), key="ride_id"),
+             # The trend of the exact sample counts (hours, their multiple, are rounded).
+             trend=("down0", "down1"), key="ride_id"),
     Endpoint("rides/waittimes", "/api/rides/waittimes", RIDE_WAITTIMES, 100, PERIODS_WITH_FLAGS,
              (("avg_wait_minutes", "wait0", 1), ("peak_wait_minutes", "peak_wait_minutes", None),
               ("trend_percentage", "trend", 1)),
