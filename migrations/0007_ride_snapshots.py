@@ -40,7 +40,7 @@ COLUMNS = """
                    COMMENT 'Derived: the class under the down rule (NULL: not classified yet)',
     weight_counted TINYINT UNSIGNED  NULL
                    COMMENT 'Derived: the tier weight when the ride counts in weight_total, else 0',
-    CONSTRAINT pk_ride_snapshots PRIMARY KEY (recorded_at, ride_id),
+    CONSTRAINT pk_ride_snapshots PRIMARY KEY (recorded_at, park_id, ride_id),
     CONSTRAINT uq_ride_snapshots_ride_time UNIQUE KEY (ride_id, recorded_at),
     INDEX ix_ride_snapshots_park_time (park_id, recorded_at)
 """
