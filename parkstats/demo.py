@@ -736,7 +736,8 @@ def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, c
     def work(wconn, share: list[ParkModel], chunk: list[date]) -> None:
         wcur = wconn.cursor()
         for day in chunk:
-            rides, parks_n = _write_day(wcur, share, day, zone, calendar[day], start, end)
+            rides, parks_n = retry_deadlocks(
+                lambda day=day: _write_day(wcur, share, day, zone, calendar[day], start, end))
             with lock:
                 state["rows"] += parks_n
                 state["ride_rows"] += rides
@@ -898,14 +899,34 @@ def _update_last_operated(cur, models: list[ParkModel]) -> None:
         ids)
 
 
+# Deadlock, lock wait timeout: the writers of two park shares, the aggregator and a
+# scheduled cycle touch neighbouring rows; InnoDB rolls the statement back, and every
+# statement of a day's write (and a backfill) is idempotent, so it is run again.
+RETRIED_ERRNOS = (1213, 1205)
+
+
+def retry_deadlocks(action, attempts: int = 10):
+    for attempt in range(attempts):
+        try:
+            return action()
+        except pymysql.OperationalError as exc:
+            if exc.args[0] not in RETRIED_ERRNOS or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def backfill(cur, lo: datetime, hi: datetime, attempts: int = 20) -> str:
     """CALL backfill_aggregates(lo, hi), again while the aggregation lock is busy (a
     scheduled cycle running meanwhile); returns its summary."""
-    for _ in range(attempts):
+    def call_once():
         cur.execute("CALL backfill_aggregates(%s, %s)", (lo, hi))
-        row = cur.fetchone()
+        first = cur.fetchone()
         while cur.nextset():
             pass
+        return first
+
+    for _ in range(attempts):
+        row = retry_deadlocks(call_once)
         summary = str(row[0]) if row else ""
         if not summary.startswith("Skipped"):
             if summary.startswith("Backfill failed") or "FAILED" in summary:
@@ -944,7 +965,7 @@ class Aggregator:
                     # beyond the 90 days kept goes as the load moves on.
                     cur.execute("SET @parkstats_now = %s", (min(chunk_to, self.end),))
                     try:
-                        _call(cur, "CALL apply_retention()")
+                        retry_deadlocks(lambda: _call(cur, "CALL apply_retention()"))
                     finally:
                         cur.execute("SET @parkstats_now = NULL")
             except BaseException as exc:  # noqa: BLE001 - reported by finish()
