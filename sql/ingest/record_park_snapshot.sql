@@ -42,9 +42,10 @@ calendar (calendar_days) or older than the retention horizon of raw data
 (raw_retention_days before now, and the raw_purged watermark).
 
 Transactions: called with no transaction open, it runs its own (READ
-COMMITTED) and commits it, retrying up to 12 times (with a short growing
-pause) on a deadlock (1213) or a lock wait timeout (1205), so concurrent
-collectors never see either. Called
+COMMITTED) and commits it, retrying up to 30 times (with a short growing
+pause, at most 0.2 s) on a deadlock (1213) or a lock wait timeout (1205), so
+concurrent collectors never see either (12 attempts let one call in a few
+hundred through on a busy 2-core machine). Called
 inside the caller''s open transaction, it joins it without committing, and on
 failure undoes only its own writes (ROLLBACK TO SAVEPOINT): the caller''s
 earlier work is left as it was. Writers of the same park take turns on the
@@ -328,7 +329,7 @@ BEGIN
                 DECLARE EXIT HANDLER FOR 1213, 1205
                 BEGIN
                     ROLLBACK;
-                    IF v_attempt >= 12 THEN
+                    IF v_attempt >= 30 THEN
                         RESIGNAL;
                     END IF;
                     SET v_retry = 1;
