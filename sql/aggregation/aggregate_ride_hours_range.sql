@@ -9,8 +9,8 @@ CREATE PROCEDURE aggregate_ride_hours_range(
 Description
 -----------
 Internal: rewrites hourly_ride_stats for every UTC hour in [p_from_utc,
-p_to_utc) from the ride rows (view ride_snapshot_classes: each ride row with
-its park''s park_open and its class under the down rule): the range''s rows
+p_to_utc) from the ride rows (view ride_snapshot_measures: what each ride row
+adds, from its park''s park_open and its class under the down rule): the range''s rows
 are deleted, then one INSERT ... SELECT ... GROUP BY (hour, ride) writes a row
 for every ride with snapshots in the hour (absolute: running it again gives
 the same rows; a ride whose snapshots are gone loses its row). What one ride
@@ -38,31 +38,27 @@ BEGIN
        AND hour_start_utc < p_to_utc;
 
     INSERT INTO hourly_ride_stats
-        (hour_start_utc, ride_id, park_id, sample_count, open_sample_count, operating_samples, down_samples, closed_samples, refurbishment_samples, wait_sum, wait_count, peak_wait_minutes, aggregated_at)
-    SELECT TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, p_from_utc, c.recorded_at), p_from_utc)
+        (hour_start_utc, ride_id, park_id, sample_count, open_sample_count,
+         operating_samples, down_samples, closed_samples, refurbishment_samples,
+         wait_sum, wait_count, peak_wait_minutes, aggregated_at)
+    SELECT TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, p_from_utc, m.recorded_at), p_from_utc)
                AS hour_start_utc,
-           c.ride_id,
-           MAX(c.park_id),
+           m.ride_id,
+           MAX(m.park_id),
            COUNT(*),
-           COALESCE(SUM(c.park_open = 1), 0),
-           COALESCE(SUM(c.park_open = 1 AND c.ride_class = 'operating'), 0),
-           COALESCE(SUM(c.park_open = 1 AND c.ride_class = 'down'), 0),
-           COALESCE(SUM(c.park_open = 1 AND c.ride_class = 'closed'), 0),
-           COALESCE(SUM(c.park_open = 1 AND c.ride_class = 'refurbishment'), 0),
-           COALESCE(SUM(CASE
-                            WHEN c.park_open = 1 AND c.status = 'OPERATING' AND c.wait_minutes > 0
-                            THEN c.wait_minutes
-                        END), 0),
-           COALESCE(SUM(c.park_open = 1 AND c.status = 'OPERATING' AND c.wait_minutes > 0), 0),
-           MAX(CASE
-                   WHEN c.park_open = 1 AND c.status = 'OPERATING' AND c.wait_minutes > 0
-                   THEN c.wait_minutes
-               END),
+           COALESCE(SUM(m.open_sample_count), 0),
+           COALESCE(SUM(m.operating_samples), 0),
+           COALESCE(SUM(m.down_samples), 0),
+           COALESCE(SUM(m.closed_samples), 0),
+           COALESCE(SUM(m.refurbishment_samples), 0),
+           COALESCE(SUM(m.wait_sum), 0),
+           COALESCE(SUM(m.wait_count), 0),
+           MAX(m.peak_wait_minutes),
            p_now
-      FROM ride_snapshot_classes AS c
-     WHERE c.recorded_at >= p_from_utc
-       AND c.recorded_at < p_to_utc
-     GROUP BY hour_start_utc, c.ride_id;
+      FROM ride_snapshot_measures AS m
+     WHERE m.recorded_at >= p_from_utc
+       AND m.recorded_at < p_to_utc
+     GROUP BY hour_start_utc, m.ride_id;
 
     SELECT COUNT(*)
       INTO p_rows

@@ -60,23 +60,9 @@ PARKS = Entity(
     maxima=("peak_wait_minutes", "max_rides_down"),
 )
 
-# What one ride row adds to each ride measure, as aggregate_ride_hours_range sums it
-# (the not-yet-aggregated tail is read from it; sample_count is COUNT(*)). A derived
-# table until sql/ holds it as a view, as park_snapshot_measures does for parks.
-RIDE_SNAPSHOT_MEASURES = """(SELECT c.ride_id, c.park_id, c.recorded_at,
-       c.park_open = 1 AS open_sample_count,
-       CASE WHEN c.park_open = 1 AND c.ride_class = 'operating' THEN 1 END AS operating_samples,
-       CASE WHEN c.park_open = 1 AND c.ride_class = 'down' THEN 1 END AS down_samples,
-       CASE WHEN c.park_open = 1 AND c.ride_class = 'closed' THEN 1 END AS closed_samples,
-       CASE WHEN c.park_open = 1 AND c.ride_class = 'refurbishment' THEN 1 END
-           AS refurbishment_samples,
-       CASE WHEN c.park_open = 1 AND c.status = 'OPERATING' AND c.wait_minutes > 0
-            THEN c.wait_minutes END AS wait_sum,
-       CASE WHEN c.park_open = 1 AND c.status = 'OPERATING' AND c.wait_minutes > 0
-            THEN 1 END AS wait_count,
-       CASE WHEN c.park_open = 1 AND c.status = 'OPERATING' AND c.wait_minutes > 0
-            THEN c.wait_minutes END AS peak_wait_minutes
-  FROM ride_snapshot_classes c)"""
+# What one ride row adds to each ride measure: the view ride_snapshot_measures
+# (sql/ingest), which aggregate_ride_hours_range sums too (sample_count is COUNT(*)).
+RIDE_SNAPSHOT_MEASURES = "ride_snapshot_measures"
 
 # A ride's yearly row with the coverage of its park's yearly row (first_stat_date,
 # last_stat_date, is_complete: the columns the yearly read needs, which
