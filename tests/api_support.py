@@ -77,6 +77,20 @@ def snapshot(rnd: random.Random, park_id: int, at: datetime) -> dict:
                 rides_reporting=reporting)
 
 
+def recent_down_snapshots(seed: int, now: datetime) -> list[dict]:
+    """Snapshots of parks 1-3 at 20, 15, 10, 5 and 1 minutes before ``now``, each with
+    something down: every ranking of today and live has rows (the outage tests)."""
+    rnd = random.Random(seed)
+    snaps = []
+    for minutes in (20, 15, 10, 5, 1):
+        for park in (1, 2, 3):
+            snap = snapshot(rnd, park, now - timedelta(minutes=minutes))
+            while not snap["weight_down"]:
+                snap = snapshot(rnd, park, now - timedelta(minutes=minutes))
+            snaps.append(snap)
+    return snaps
+
+
 def insert_snapshots(conn, snapshots: list[dict]) -> None:
     marks = ", ".join(["%s"] * len(COLUMNS))
     with conn.cursor() as cur:

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
-from api_support import insert_parks, insert_snapshots, snapshot
+from api_support import insert_parks, insert_snapshots, recent_down_snapshots
 
 from parkstats import ROOT
 from parkstats.db import connect
@@ -51,15 +50,7 @@ def gunicorn(own_server):
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     with connect(url) as conn:
         insert_parks(conn)
-        rnd = random.Random(5)
-        snaps = []
-        for minutes in (20, 15, 10, 5, 1):
-            for park in (1, 2, 3):
-                snap = snapshot(rnd, park, now - timedelta(minutes=minutes))
-                while not snap["weight_down"]:
-                    snap = snapshot(rnd, park, now - timedelta(minutes=minutes))
-                snaps.append(snap)
-        insert_snapshots(conn, snaps)
+        insert_snapshots(conn, recent_down_snapshots(5, now))
     port = free_port()
     env = dict(os.environ, PARKSTATS_DATABASE_URL=str(url), PARKSTATS_CACHE_SECONDS="0",
                PARKSTATS_BIND=f"127.0.0.1:{port}")

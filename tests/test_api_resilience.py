@@ -9,13 +9,12 @@ measures the latencies.
 from __future__ import annotations
 
 import os
-import random
 import signal
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
-from api_support import insert_parks, insert_snapshots, make_app, snapshot
+from api_support import insert_parks, insert_snapshots, make_app, recent_down_snapshots
 from prometheus_client.parser import text_string_to_metric_families
 
 from parkstats.db import connect
@@ -36,15 +35,7 @@ def own_server(tmp_path_factory):
         now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         with connect(url) as conn:
             insert_parks(conn)
-            rnd = random.Random(7)
-            snaps = []
-            for minutes in (20, 15, 10, 5, 1):
-                for park in (1, 2, 3):
-                    snap = snapshot(rnd, park, now - timedelta(minutes=minutes))
-                    while not snap["weight_down"]:
-                        snap = snapshot(rnd, park, now - timedelta(minutes=minutes))
-                    snaps.append(snap)
-            insert_snapshots(conn, snaps)
+            insert_snapshots(conn, recent_down_snapshots(7, now))
         yield server, url, now
     finally:
         server.stop()
