@@ -166,7 +166,6 @@ BEGIN
         ride_id      INT UNSIGNED      NULL,
         status       VARCHAR(16)       CHARACTER SET ascii COLLATE ascii_bin NULL,
         wait_minutes SMALLINT UNSIGNED NULL,
-        ride_park_id INT UNSIGNED      NULL,
         PRIMARY KEY (ord)
     );
 
@@ -255,21 +254,22 @@ BEGIN
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_problem;
     END IF;
 
-    UPDATE tmp_snapshot_rides AS t
-      JOIN rides AS r
-        ON r.ride_id = t.ride_id
-       SET t.ride_park_id = r.park_id;
-
+    -- A plain SELECT: a consistent read that locks nothing. (An UPDATE of the
+    -- scratch table joined to rides took shared locks on those rides, outside the
+    -- write transaction and its deadlock retry, so a concurrent writer of the park,
+    -- updating rides.last_operated_at, could make this the deadlock's victim.)
     SELECT CASE
-               WHEN ride_park_id IS NULL THEN CONCAT('Unknown ride_id ', ride_id)
-               ELSE CONCAT('ride_id ', ride_id, ' belongs to park ', ride_park_id,
+               WHEN r.park_id IS NULL THEN CONCAT('Unknown ride_id ', t.ride_id)
+               ELSE CONCAT('ride_id ', t.ride_id, ' belongs to park ', r.park_id,
                            ', not to park ', p_park_id)
            END
       INTO v_problem
-      FROM tmp_snapshot_rides
-     WHERE ride_park_id IS NULL
-        OR ride_park_id <> p_park_id
-     ORDER BY ord
+      FROM tmp_snapshot_rides AS t
+      LEFT JOIN rides AS r
+        ON r.ride_id = t.ride_id
+     WHERE r.park_id IS NULL
+        OR r.park_id <> p_park_id
+     ORDER BY t.ord
      LIMIT 1;
     IF v_problem IS NOT NULL THEN
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_problem;
