@@ -106,6 +106,31 @@ def server_with(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def replication_pair(tmp_path_factory):
+    """``replication_pair(name, binlog_format="ROW")``: a primary and a replica on loopback
+    (tests/replication_support.py), replication running, no database yet; once per name and
+    session, stopped and removed at the end.  Tests that stop or kill a server use a name
+    of their own."""
+    from replication_support import ReplicationPair
+
+    started: dict[str, ReplicationPair] = {}
+
+    def start(name: str, binlog_format: str = "ROW") -> ReplicationPair:
+        if name not in started:
+            try:
+                started[name] = ReplicationPair.start(tmp_path_factory.mktemp(name),
+                                                      binlog_format)
+            except ServerUnavailable as exc:
+                pytest.fail(f"cannot start a replicated pair for this test: {exc}",
+                            pytrace=False)
+        return started[name]
+
+    yield start
+    for pair in started.values():
+        pair.stop()
+
+
+@pytest.fixture(scope="session")
 def migrated_url(server_url):
     """The session's shared database, migrated once."""
     with connect(server_url, database=False) as conn, conn.cursor() as cur:
