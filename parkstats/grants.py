@@ -9,7 +9,10 @@ the same output (a test keeps the two equal).
 * API (``parkstats_api``): read only. SELECT on the schema, plus EXECUTE on
   the metric functions the API calls. The views ``event_status`` and
   ``function_definitions`` run with their definer's rights, so the API sees
-  the events and the metric formulas without the EVENT privilege.
+  the events and the metric formulas without the EVENT privilege. One global
+  privilege: SLAVE MONITOR (MariaDB 10.5.9+; REPLICATION CLIENT on MySQL 8),
+  to read ``SHOW REPLICA STATUS`` on the replicas it reads from
+  (webapi/replicas.py); it reads no data.
 * collector (``parkstats_collector``): EXECUTE on ``record_park_snapshot``
   and nothing else; that procedure is SQL SECURITY DEFINER and writes with the
   migration account's rights.
@@ -33,6 +36,11 @@ MIGRATION_PRIVILEGES = (
     "CREATE TEMPORARY TABLES", "LOCK TABLES", "CREATE VIEW", "SHOW VIEW", "CREATE ROUTINE",
     "ALTER ROUTINE", "EXECUTE", "TRIGGER", "EVENT",
 )
+
+#: The API account's one global privilege: reading a replica's replication state.
+#: MariaDB 10.5.9+ (SLAVE MONITOR); MySQL 8 calls it REPLICATION CLIENT.
+API_REPLICATION_PRIVILEGE = "SLAVE MONITOR"
+API_REPLICATION_PRIVILEGE_MYSQL = "REPLICATION CLIENT"
 
 ROLES = ("migration", "api", "collector")
 DEFAULT_USERS = {"migration": "parkstats_migrate", "api": "parkstats_api",
@@ -64,7 +72,10 @@ def grant_statements(account: Account, database: str) -> list[str]:
     db = _quote_identifier(database)
     if account.role == "migration":
         return [f"GRANT {', '.join(MIGRATION_PRIVILEGES)} ON {db}.* TO {account.name};"]
-    statements = [f"GRANT SELECT ON {db}.* TO {account.name};"] if account.role == "api" else []
+    statements = []
+    if account.role == "api":
+        statements += [f"GRANT SELECT ON {db}.* TO {account.name};",
+                       f"GRANT {API_REPLICATION_PRIVILEGE} ON *.* TO {account.name};"]
     for routine in executable_routines(account.role):
         statements.append(f"GRANT EXECUTE ON {routine.routine_type} {db}.{routine.name} "
                           f"TO {account.name};")
@@ -93,6 +104,10 @@ def script(database: str, host: str = "%") -> str:
         "-- functions and triggers only if the server trusts routine creators (or it has SUPER):",
         "SET GLOBAL log_bin_trust_function_creators = 1;  -- and in the server's configuration",
         "-- 2. Run `parkstats migrate` as the migration account, then (the routines must exist):",
+        f"-- The API reads replicas' SHOW REPLICA STATUS with {API_REPLICATION_PRIVILEGE} "
+        f"(MariaDB 10.5.9+); on MySQL 8",
+        f"-- grant {API_REPLICATION_PRIVILEGE_MYSQL} instead: GRANT "
+        f"{API_REPLICATION_PRIVILEGE_MYSQL} ON *.* TO {api.name};",
     ]
     lines += grant_statements(api, database)
     lines += grant_statements(collector, database)
