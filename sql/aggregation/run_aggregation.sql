@@ -19,7 +19,9 @@ The scheduled cycle (ev_run_aggregation runs it every 5 minutes):
 4. the years of those days (the current year''s row is partial and kept current).
 On the first run it starts at the local midnight before the oldest snapshot.
 A named lock keeps two cycles from overlapping (the second logs "skipped");
-on a read-only server (a replica) it does nothing. Logs one "cycle" row plus a
+on a read-only server (a replica) it does nothing; on a writable server that
+is not the primary of record (primary_of_record_state()) it does nothing and
+logs a "skipped" cycle row saying why. Logs one "cycle" row plus a
 row per bucket in aggregation_job_log. Returns a one-row summary.
 
 Parameters
@@ -92,9 +94,13 @@ proc: BEGIN
                                'Another run_aggregation() cycle holds the lock; this one did nothing',
                                v_now, v_real_start, v_cycle_id, v_state, v_abandoned);
     IF v_state <> 'running' THEN
-        SELECT IF(v_state = 'read_only',
-                  'Read-only server (a replica?): run_aggregation() did nothing; aggregates come from the primary through replication',
-                  'Skipped: another run_aggregation() cycle is running') AS summary,
+        SELECT CASE v_state
+                   WHEN 'read_only' THEN
+                       'Read-only server (a replica?): run_aggregation() did nothing; aggregates come from the primary through replication'
+                   WHEN 'not_primary' THEN
+                       CONCAT('Not run: ', primary_of_record_state(), ' (logged as skipped); run_aggregation() did nothing')
+                   ELSE 'Skipped: another run_aggregation() cycle is running'
+               END AS summary,
                0 AS hours_aggregated,
                0 AS hours_reaggregated,
                0 AS days_aggregated,

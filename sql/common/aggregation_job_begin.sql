@@ -18,14 +18,21 @@ Internal: the prologue of the operational jobs (run_aggregation,
 backfill_aggregates, apply_retention), written once:
 1. on a read-only server (a replica: @@read_only or @@innodb_read_only) it
    does nothing: p_state = ''read_only'';
-2. it takes the aggregation lock (aggregation_lock_name(), waiting up to
+2. on a writable server that is not the primary of record
+   (primary_of_record_state(): e.g. an old primary back after a failover)
+   it logs a ''skipped'' row of p_job_type whose error_message says why:
+   p_state = ''not_primary'';
+3. it takes the aggregation lock (aggregation_lock_name(), waiting up to
    p_lock_wait_seconds); when the lock stays busy it logs a ''skipped'' row
    of p_job_type with p_busy_message: p_state = ''skipped'';
-3. holding the lock, it marks every job row still ''running'' as ''failed''
+4. holding the lock, it marks every job row still ''running'' as ''failed''
    (abandoned_at set, error_message "Abandoned: ..."): every job that writes
    a running row holds the lock until it ends, so such a row was cut short by
    a server crash or a killed session (aggregation_status counts them);
-4. it logs the job''s own ''running'' row: p_state = ''running'', p_job_id.
+5. it records this server as the primary of record when the row is missing
+   or out of date (first job, a restart confirmed, a replica seen:
+   primary_of_record_write), and logs the job''s own ''running'' row:
+   p_state = ''running'', p_job_id.
 The job ends with aggregation_job_end (which releases the lock).
 
 Parameters
@@ -36,7 +43,7 @@ p_lock_wait_seconds (INT): how long to wait for the lock (0: not at all).
 p_busy_message (VARCHAR): error_message of the skipped row when the lock is busy.
 p_now (DATETIME), p_real_start (DATETIME(6)): the caller''s clock readings.
 p_job_id (OUT BIGINT UNSIGNED): the running row, or NULL.
-p_state (OUT VARCHAR): running, read_only or skipped.
+p_state (OUT VARCHAR): running, read_only, not_primary or skipped.
 p_abandoned (OUT INT): job rows marked abandoned now.
 
 Example
@@ -47,10 +54,22 @@ CALL aggregation_job_begin(''cycle'', NULL, NULL, 0, ''Another cycle holds the l
 --     UTC_TIMESTAMP(), UTC_TIMESTAMP(6));
 '
 BEGIN
+    DECLARE v_primary VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
     SET p_job_id = NULL;
     SET p_abandoned = 0;
-    IF @@GLOBAL.read_only = 1 OR @@innodb_read_only = 1 THEN
+    SET v_primary = primary_of_record_state();
+    IF v_primary = 'read-only' THEN
         SET p_state = 'read_only';
+    ELSEIF v_primary <> 'primary' THEN
+        SET p_state = 'not_primary';
+        INSERT INTO aggregation_job_log
+            (job_type, period_start, period_end, status, started_at, finished_at, rows_affected,
+             error_message)
+        VALUES
+            (p_job_type, p_period_start, p_period_end, 'skipped',
+             aggregation_clock(p_now, p_real_start), aggregation_clock(p_now, p_real_start), 0,
+             LEFT(CONCAT('Not run on this server: ', v_primary, '; this ', p_job_type,
+                         ' job did nothing'), 1024));
     ELSEIF COALESCE(GET_LOCK(aggregation_lock_name(), p_lock_wait_seconds), 0) = 0 THEN
         SET p_state = 'skipped';
         INSERT INTO aggregation_job_log
@@ -71,6 +90,7 @@ BEGIN
          WHERE job_type IN ('cycle', 'backfill', 'retention')
            AND status = 'running';
         SET p_abandoned = ROW_COUNT();
+        CALL primary_of_record_write(CONCAT('aggregation_job_begin (', p_job_type, ' job)'), 1);
         INSERT INTO aggregation_job_log
             (job_type, period_start, period_end, status, started_at)
         VALUES

@@ -18,6 +18,10 @@ CREATE VIEW aggregation_status AS
 --   abandoned_jobs        jobs in the log (it keeps job_log_retention_days) that were
 --                         cut short and marked failed by the next job holding the
 --                         aggregation lock (aggregation_job_begin); the same in every row
+--   primary_of_record     primary_of_record_state(): 'primary' where the jobs run,
+--                         'read-only' on a replica, else why this writable server
+--                         does not run them (its jobs log 'skipped' rows saying so);
+--                         the same in every row
 -- Times follow parkstats_now() (the real UTC clock unless @parkstats_now is set).
 SELECT l.level AS level,
        (SELECT j.finished_at
@@ -83,7 +87,8 @@ SELECT l.level AS level,
        END AS lag_seconds,
        (SELECT COUNT(*)
           FROM aggregation_job_log AS j
-         WHERE j.abandoned_at IS NOT NULL) AS abandoned_jobs
+         WHERE j.abandoned_at IS NOT NULL) AS abandoned_jobs,
+       primary_of_record_state() AS primary_of_record
   FROM (SELECT 'hourly' AS level
         UNION ALL
         SELECT 'daily'

@@ -104,9 +104,13 @@ proc: BEGIN
                                'The aggregation lock stayed busy for 60 s; retention runs again tomorrow',
                                v_now, v_real_start, v_job_id, v_state, v_abandoned);
     IF v_state <> 'running' THEN
-        SELECT IF(v_state = 'read_only',
-                  'Read-only server (a replica?): apply_retention() did nothing; the primary''s retention replicates',
-                  'Skipped: the aggregation lock is busy') AS summary,
+        SELECT CASE v_state
+                   WHEN 'read_only' THEN
+                       'Read-only server (a replica?): apply_retention() did nothing; the primary''s retention replicates'
+                   WHEN 'not_primary' THEN
+                       CONCAT('Not run: ', primary_of_record_state(), ' (logged as skipped); apply_retention() did nothing')
+                   ELSE 'Skipped: the aggregation lock is busy'
+               END AS summary,
                0 AS partitions_dropped, 0 AS hourly_rows_deleted, 0 AS running_rows_deleted,
                0 AS job_log_rows_deleted,
                ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1)

@@ -122,10 +122,13 @@ proc: BEGIN
                                'A run_aggregation() cycle or another backfill held the lock for 60 s; run it again',
                                v_now, v_real_start, v_job_id, v_state, v_abandoned);
     IF v_state <> 'running' THEN
-        SELECT IF(v_state = 'read_only',
-                  'Read-only server (a replica?): backfill_aggregates() did nothing; run it on the primary',
-                  'Skipped: the aggregation lock is busy (a cycle or another backfill); run it again')
-                   AS summary,
+        SELECT CASE v_state
+                   WHEN 'read_only' THEN
+                       'Read-only server (a replica?): backfill_aggregates() did nothing; run it on the primary'
+                   WHEN 'not_primary' THEN
+                       CONCAT('Not run: ', primary_of_record_state(), ' (logged as skipped); backfill_aggregates() did nothing')
+                   ELSE 'Skipped: the aggregation lock is busy (a cycle or another backfill); run it again'
+               END AS summary,
                0 AS hours_aggregated, 0 AS days_aggregated, 0 AS years_aggregated,
                0 AS hours_skipped, 0 AS failures,
                ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1)
