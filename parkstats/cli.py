@@ -94,9 +94,22 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_collector(args: argparse.Namespace) -> None:
-    from parkstats.collector import run_collector
+    from parkstats.collector import (
+        RESEND_WINDOW,
+        NoPrimary,
+        candidate_urls,
+        resend_window,
+        run_collector,
+    )
 
-    run_collector(database_url(), interval=args.interval, once=args.once)
+    window = RESEND_WINDOW if args.resend_minutes is None else resend_window(args.resend_minutes)
+    # The servers it may write to (docs/scale-out.md): it writes to the primary of record.
+    candidates = os.environ.get("PARKSTATS_COLLECTOR_DATABASE_URL")
+    urls = candidate_urls(candidates) if candidates else (database_url(),)
+    try:
+        run_collector(urls, interval=args.interval, once=args.once, window=window)
+    except NoPrimary as exc:
+        sys.exit(f"parkstats: {exc}")
 
 
 def cmd_run(args: argparse.Namespace) -> None:
@@ -138,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "park every 5 minutes through record_park_snapshot()")
     coll.add_argument("--interval", type=int, default=300, help="seconds between collections")
     coll.add_argument("--once", action="store_true", help="collect once and exit")
+    coll.add_argument("--resend-minutes", type=int, default=None,
+                      help="on each connection (start, after an outage, to a new primary) "
+                           "re-send this many minutes of slots (0 to 1440; default 30)")
     coll.set_defaults(func=cmd_collector)
     run_p = sub.add_parser("run", help="make run: database, migrations, demo, collector, API")
     run_p.add_argument("--port", type=int, default=5001)
