@@ -12,7 +12,10 @@ The checks:
   CHECK constraints), not read-only;
 * binary logging: with ``log_bin`` on, creating stored functions and triggers
   needs ``log_bin_trust_function_creators = 1`` or the SUPER privilege
-  (MariaDB/MySQL manuals, "Binary Logging of Stored Programs");
+  (MariaDB/MySQL manuals, "Binary Logging of Stored Programs"), and
+  ``binlog_format`` must be MIXED or ROW: the routines write with statements
+  that are unsafe to replicate as statements (replicas would diverge), so
+  STATEMENT is refused;
 * the account's privileges on the schema, tried for real: a scratch table,
   function, procedure (run once: it creates a temporary table, as the
   aggregation routines do), trigger, view and (disabled) event are created and
@@ -20,9 +23,7 @@ The checks:
   before the first migration.
 
 Warnings (``Preflight.warnings``) do not stop the install: the event
-scheduler off (nothing is aggregated until it is on), ``binlog_format`` =
-STATEMENT (the routines write with non-deterministic statements; use MIXED or
-ROW).
+scheduler off (nothing is aggregated until it is on).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def _has_super(cur) -> bool:
 def check_server(cur, result: Preflight) -> None:
     """Version, read-only, binary logging, the event scheduler."""
     cur.execute("SELECT VERSION(), @@read_only, @@log_bin, @@event_scheduler, "
-                f"@@{TRUST_VARIABLE}, @@binlog_format, CURRENT_USER()")
+                f"@@{TRUST_VARIABLE}, @@GLOBAL.binlog_format, CURRENT_USER()")
     version, read_only, log_bin, scheduler, trusted, binlog_format, user = cur.fetchone()
     result.server = version
     is_mariadb = "mariadb" in version.lower()
@@ -123,10 +124,12 @@ def check_server(cur, result: Preflight) -> None:
             "aggregated until event_scheduler = ON (server configuration, or SET GLOBAL "
             "event_scheduler = ON as an administrator)")
     if int(log_bin) and str(binlog_format).upper() == "STATEMENT":
-        result.warnings.append(
-            "binlog_format = STATEMENT: the routines write with statements that are unsafe "
-            "to replicate by statement; use MIXED or ROW (binlog_format in the server's "
-            "configuration)")
+        result.problems.append(
+            "binary logging is on with binlog_format = STATEMENT, which parkstats does not "
+            "support: its routines write with statements that are unsafe to replicate as "
+            "statements, so replicas would diverge. Set binlog_format = ROW (or MIXED) in the "
+            "server's configuration and restart it (or SET GLOBAL binlog_format = 'ROW'; as "
+            "an administrator, for new sessions), then run `parkstats migrate` again")
 
 
 def check_privileges(cur, result: Preflight) -> None:
