@@ -1,4 +1,5 @@
-"""Command line: ``parkstats migrate | rollback | grants | localdb | demo | collector | run``.
+"""Command line: ``parkstats migrate | rollback | grants | localdb | demo | collector |
+checksum | run``.
 
 ``make migrate`` and friends call these; each prints what it did.
 """
@@ -112,6 +113,19 @@ def cmd_collector(args: argparse.Namespace) -> None:
         sys.exit(f"parkstats: {exc}")
 
 
+def cmd_checksum(args: argparse.Namespace) -> None:
+    """Exit 0 when every table is equal on both servers, 1 on a difference."""
+    from parkstats.checksum import ChecksumError, compare
+
+    try:
+        comparisons = compare(DatabaseUrl.parse(args.primary), DatabaseUrl.parse(args.replica),
+                              args.table, timeout=args.timeout, attempts=args.attempts)
+    except ChecksumError as exc:
+        sys.exit(f"parkstats checksum: {exc}")
+    if not all(c.equal for c in comparisons):
+        sys.exit(1)
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     from parkstats.run import run
 
@@ -155,6 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
                       help="on each connection (start, after an outage, to a new primary) "
                            "re-send this many minutes of slots (0 to 1440; default 30)")
     coll.set_defaults(func=cmd_collector)
+    check = sub.add_parser("checksum", help="compare a replica with its primary, table by table "
+                           "(stored columns; exit 1 on a difference)")
+    check.add_argument("--primary", required=True, help="mysql://user:password@host:port/database")
+    check.add_argument("--replica", required=True, help="mysql://user:password@host:port/database")
+    check.add_argument("--table", default=None, help="one table (default: every table)")
+    check.add_argument("--timeout", type=float, default=60.0,
+                       help="seconds the replica may take to catch up (default 60)")
+    check.add_argument("--attempts", type=int, default=3,
+                       help="checks of a table that differs while the primary writes (default 3)")
+    check.set_defaults(func=cmd_checksum)
     run_p = sub.add_parser("run", help="make run: database, migrations, demo, collector, API")
     run_p.add_argument("--port", type=int, default=5001)
     run_p.add_argument("--days", type=int, default=None,
