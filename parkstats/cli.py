@@ -1,5 +1,5 @@
 """Command line: ``parkstats migrate | rollback | grants | localdb | demo | collector |
-checksum | run``.
+checksum | promote | prepare-rebuild | run``.
 
 ``make migrate`` and friends call these; each prints what it did.
 """
@@ -126,6 +126,27 @@ def cmd_checksum(args: argparse.Namespace) -> None:
         sys.exit(1)
 
 
+def cmd_promote(args: argparse.Namespace) -> None:
+    """Promote the replica of PARKSTATS_DATABASE_URL (an administrator's URL)."""
+    from parkstats.failover import FailoverError, promote
+
+    try:
+        days = {} if args.verify_days is None else {"verify_days": args.verify_days}
+        promote(database_url(start_local=False), force=args.force, wait=args.wait, **days)
+    except FailoverError as exc:
+        sys.exit(f"parkstats promote: {exc}")
+
+
+def cmd_prepare_rebuild(args: argparse.Namespace) -> None:
+    """Fence the old primary of PARKSTATS_DATABASE_URL; print how to rebuild it."""
+    from parkstats.failover import FailoverError, prepare_rebuild
+
+    try:
+        prepare_rebuild(database_url(start_local=False), DatabaseUrl.parse(args.new_primary))
+    except FailoverError as exc:
+        sys.exit(f"parkstats prepare-rebuild: {exc}")
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     from parkstats.run import run
 
@@ -179,6 +200,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--attempts", type=int, default=3,
                        help="checks of a table that differs while the primary writes (default 3)")
     check.set_defaults(func=cmd_checksum)
+    prom = sub.add_parser("promote", help="on the replica of PARKSTATS_DATABASE_URL (an "
+                          "administrator): stop and reset replication, read_only OFF, enable "
+                          "the events, claim primary of record, run a cycle and verify")
+    prom.add_argument("--force", action="store_true",
+                      help="promote even a server that is not a replica or has not applied "
+                           "all it received (what it did not apply is lost)")
+    prom.add_argument("--wait", type=float, default=60.0,
+                      help="seconds to wait for the replica to apply what it received "
+                           "(default 60)")
+    prom.add_argument("--verify-days", type=int, default=None,
+                      help="days of aggregates verify_aggregates checks (default 2)")
+    prom.set_defaults(func=cmd_promote)
+    rebuild = sub.add_parser("prepare-rebuild", help="on an old primary back after a "
+                             "failover (PARKSTATS_DATABASE_URL, an administrator): read_only "
+                             "ON, events disabled, its errant GTIDs, how to rebuild it")
+    rebuild.add_argument("--new-primary", required=True,
+                         help="the promoted server: mysql://user:password@host:port/database")
+    rebuild.set_defaults(func=cmd_prepare_rebuild)
     run_p = sub.add_parser("run", help="make run: database, migrations, demo, collector, API")
     run_p.add_argument("--port", type=int, default=5001)
     run_p.add_argument("--days", type=int, default=None,
