@@ -105,18 +105,29 @@ def test_metrics_parse_as_prometheus_text(db_url, fresh_cycle):
     assert "parkstats_aggregation_failed_jobs_24h" in families
 
 
-def test_rankings_read_the_replica(db_url, fresh_cycle):
-    """PARKSTATS_READ_DATABASE_URL serves the rankings; health checks it too."""
+def test_a_read_url_that_is_no_fresh_replica_is_bypassed(db_url, fresh_cycle):
+    """PARKSTATS_READ_DATABASE_URL naming a server that does not answer, or one that
+    replicates from nobody: the primary answers the reads; health says why
+    (tests/test_api_replicas.py has real replicas)."""
     from parkstats.localdb import free_port
 
+    path = "/api/parks/downtime?period=today"
+    expected = make_app(db_url, fresh_cycle).test_client().get(path).json
+    assert expected["success"] is True and expected["data"], expected
     nowhere = f"mysql://root@127.0.0.1:{free_port()}/{db_url.database}"
     client = make_app(db_url, fresh_cycle, READ_DATABASE_URL=nowhere).test_client()
-    response = client.get("/api/parks/downtime?period=today")
-    assert response.status_code == 503 and response.json["success"] is False
-    body = client.get("/api/health").json
-    assert body["checks"]["replica"]["status"] == "down", body["checks"]["problems"]
-    assert body["status"] == "degraded", body["checks"]["problems"]
-    replica = str(db_url).replace("127.0.0.1", "localhost")  # the same server, another URL
-    client = make_app(db_url, fresh_cycle, READ_DATABASE_URL=replica).test_client()
-    assert client.get("/api/parks/downtime?period=today").json["success"] is True
-    assert client.get("/api/health").json["checks"]["replica"] == {"status": "up"}
+    assert client.get(path).json == expected
+    response = client.get("/api/health")
+    (replica,) = response.json["checks"]["replicas"]
+    assert (replica["state"], replica["serves_reads"]) == ("down", False), replica
+    assert (response.status_code, response.json["status"]) == (200, "degraded")
+    assert f"replica {replica['replica']} is unreachable: reads go to the primary" \
+        in response.json["checks"]["problems"]
+
+    not_a_replica = str(db_url).replace("127.0.0.1", "localhost")  # the same server
+    client = make_app(db_url, fresh_cycle, READ_DATABASE_URL=not_a_replica).test_client()
+    assert client.get(path).json == expected
+    response = client.get("/api/health")
+    (replica,) = response.json["checks"]["replicas"]
+    assert (replica["state"], replica["serves_reads"]) == ("not_replicating", False), replica
+    assert (response.status_code, response.json["status"]) == (503, "unhealthy")

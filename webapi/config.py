@@ -5,7 +5,12 @@ Environment variables (all optional except the database URL):
 * ``PARKSTATS_DATABASE_URL``: mysql://user:password@host:port/database (primary;
   required: the API connects only to the URL it is given; ``make serve`` passes the
   project's own ``.localdb/`` server when this is unset);
-* ``PARKSTATS_READ_DATABASE_URL``: a replica for the rankings (default: the primary);
+* ``PARKSTATS_READ_DATABASE_URL``: one or several replicas, comma-separated, that serve
+  the reads while they replicate within the lag limit (default: none, the primary serves
+  every read; see webapi/replicas.py);
+* ``PARKSTATS_REPLICA_LAG_LIMIT``: seconds a replica may lag (Seconds_Behind_Master) and
+  still serve reads; past it, reads go to the primary and health is degraded (default 30);
+* ``PARKSTATS_REPLICA_CHECK_SECONDS``: how often each replica's status is read (default 1);
 * ``PARKSTATS_CACHE_SECONDS``: response cache lifetime, 0 = off (default 30);
 * ``PARKSTATS_STALE_ENTRIES``: last-good answers kept for stale-on-error (default 2000);
 * ``PARKSTATS_PLAN_SECONDS``: watermarks kept in-process, 0 = off (default 1);
@@ -22,6 +27,8 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
+from parkstats.db import DatabaseUrl
+
 
 def utc_now() -> datetime:
     """The real clock: naive UTC, whole seconds (stored DATETIMEs are naive UTC)."""
@@ -31,6 +38,10 @@ def utc_now() -> datetime:
 DEFAULTS = {
     "DATABASE_URL": None,
     "READ_DATABASE_URL": None,
+    # Seconds a replica may lag behind the primary and still serve reads.
+    "REPLICA_LAG_LIMIT": 30.0,
+    # Seconds between two readings of a replica's SHOW REPLICA STATUS.
+    "REPLICA_CHECK_SECONDS": 1.0,
     "CACHE_SECONDS": 30,
     "STALE_ENTRIES": 2000,
     "POOL_SIZE": 32,
@@ -60,6 +71,8 @@ DEFAULTS = {
 ENVIRONMENT = {
     "PARKSTATS_DATABASE_URL": ("DATABASE_URL", str),
     "PARKSTATS_READ_DATABASE_URL": ("READ_DATABASE_URL", str),
+    "PARKSTATS_REPLICA_LAG_LIMIT": ("REPLICA_LAG_LIMIT", float),
+    "PARKSTATS_REPLICA_CHECK_SECONDS": ("REPLICA_CHECK_SECONDS", float),
     "PARKSTATS_CACHE_SECONDS": ("CACHE_SECONDS", float),
     "PARKSTATS_STALE_ENTRIES": ("STALE_ENTRIES", int),
     "PARKSTATS_POOL_SIZE": ("POOL_SIZE", int),
@@ -85,6 +98,27 @@ def load(overrides: dict | None = None) -> dict:
         raise RuntimeError("PARKSTATS_DATABASE_URL is not set "
                            "(mysql://user:password@host:port/database); the API connects only "
                            "to the database it is given")
-    if not config["READ_DATABASE_URL"]:
-        config["READ_DATABASE_URL"] = config["DATABASE_URL"]
+    config["READ_DATABASE_URLS"] = replica_urls(config["READ_DATABASE_URL"],
+                                                config["DATABASE_URL"])
+    for key in ("REPLICA_LAG_LIMIT", "REPLICA_CHECK_SECONDS"):
+        if not config[key] > 0:
+            raise ValueError(f"PARKSTATS_{key}={config[key]!r} must be a number of seconds "
+                             f"above 0")
     return config
+
+
+def replica_urls(value: str | None, primary: str) -> list[str]:
+    """The replica URLs of PARKSTATS_READ_DATABASE_URL (comma-separated; empty or unset:
+    none; the primary's own URL is not a replica). ValueError naming a URL that does not
+    parse."""
+    urls: list[str] = []
+    for url in (part.strip() for part in (value or "").split(",")):
+        if not url or url == primary or url in urls:
+            continue
+        try:
+            DatabaseUrl.parse(url)
+        except ValueError as exc:
+            raise ValueError(f"PARKSTATS_READ_DATABASE_URL: {url!r} is not a database URL "
+                             f"(mysql://user:password@host:port/database): {exc}") from None
+        urls.append(url)
+    return urls

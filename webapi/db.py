@@ -52,6 +52,11 @@ class Database:
         self._pool: PooledDB | None = None
         self._lock = threading.Lock()
 
+    @property
+    def source(self) -> str:
+        """host:port of the server (what the API's read routing and plans are keyed by)."""
+        return f"{self.url.host}:{self.url.port}"
+
     def _get_pool(self) -> PooledDB:
         # Created on first use: nothing connects at import or app creation.
         if self._pool is None:

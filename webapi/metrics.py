@@ -25,6 +25,7 @@ class Metrics:
         self.cache_hits = Counter("parkstats_response_cache_hits", "Answers from the cache",
                                   registry=self.registry)
         self.registry.register(_AggregationCollector(svc))
+        self.registry.register(_ReplicaCollector(svc))
 
     def observe(self, endpoint: str, method: str, status: int, seconds: float) -> None:
         method = method if method in METHODS else "other"
@@ -89,3 +90,47 @@ class _AggregationCollector:
                                     "Age of the newest raw snapshot")
             age.add_metric([], facts["newest_snapshot_age"])
             yield age
+
+
+class _ReplicaCollector:
+    """Each replica's last reading (webapi/replicas.py; no query at scrape time), labelled
+    by its host:port from PARKSTATS_READ_DATABASE_URL (a fixed set). The families are
+    exported, empty, without replicas too."""
+
+    def __init__(self, svc):
+        self.svc = svc
+
+    def describe(self):
+        return []
+
+    def collect(self):
+        from webapi.replicas import DOWN, REPLICATING, UNKNOWN
+
+        labels = ["replica"]
+        up = GaugeMetricFamily("parkstats_replica_up",
+                               "1 if the replica's replication status could be read",
+                               labels=labels)
+        running = GaugeMetricFamily(
+            "parkstats_replica_replication_running",
+            "1 if both replication threads (IO and SQL) of the replica run", labels=labels)
+        lag = GaugeMetricFamily("parkstats_replica_lag_seconds",
+                                "Seconds_Behind_Master of the replica (absent while stopped)",
+                                labels=labels)
+        serving = GaugeMetricFamily("parkstats_replica_serves_reads",
+                                    "1 if the replica serves reads (replicating within the "
+                                    "lag limit)", labels=labels)
+        limit = GaugeMetricFamily("parkstats_replica_lag_limit_seconds",
+                                  "Lag past which a replica serves no reads "
+                                  "(PARKSTATS_REPLICA_LAG_LIMIT)")
+        limit.add_metric([], self.svc.config["REPLICA_LAG_LIMIT"])
+        for _db, watch in self.svc.read_db.replicas:
+            state = watch.state()
+            name = [state.replica]
+            read = state.state not in (DOWN, UNKNOWN)
+            up.add_metric(name, 1 if read else 0)
+            if read:
+                running.add_metric(name, 1 if state.io_running and state.sql_running else 0)
+            if state.lag_seconds is not None:
+                lag.add_metric(name, state.lag_seconds)
+            serving.add_metric(name, 1 if state.state == REPLICATING else 0)
+        yield from (up, running, lag, serving, limit)

@@ -7,6 +7,10 @@ Lags use the API's clock (injectable), so "degraded" is testable:
 * daily lag = how long the first local day not aggregated yet has been over;
   the contract: by 2 AM local, so more than 2 hours is late;
 * the yearly lag is the view's (aggregation_status.lag_seconds).
+
+Replicas (PARKSTATS_READ_DATABASE_URL) are reported from their watches
+(webapi/replicas.py: read in the background, never by the health request), and
+the primary's binlog_format: STATEMENT with binary logging on is unsupported.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from datetime import datetime, timedelta
 
 import pymysql
 
+from webapi import replicas
 from webapi.db import DatabaseUnavailable
 
 EVENTS = ("ev_run_aggregation", "ev_apply_retention")
@@ -30,7 +35,8 @@ def collect(svc, now: datetime) -> dict:
     not answer within MONITOR_TIMEOUT (its own pool: health never waits on rankings)."""
     db = svc.monitor_db
     state = db.query(
-        "SELECT @@event_scheduler AS scheduler, "
+        "SELECT @@event_scheduler AS scheduler, @@GLOBAL.log_bin AS log_bin, "
+        "@@GLOBAL.binlog_format AS binlog_format, "
         "(SELECT MAX(recorded_at) FROM park_snapshots) AS newest_snapshot, "
         "(SELECT done_through FROM aggregation_watermarks WHERE level = 'hourly') AS hourly, "
         "(SELECT done_through FROM aggregation_watermarks WHERE level = 'daily') AS daily")[0]
@@ -54,6 +60,8 @@ def collect(svc, now: datetime) -> dict:
         (now - timedelta(days=1),))}
 
     out: dict = {"scheduler": str(state["scheduler"]), "events": events,
+                 "log_bin": bool(int(state["log_bin"])),
+                 "binlog_format": str(state["binlog_format"]),
                  "view_error": view_error, "failed_jobs_24h": failed, "levels": {}}
     newest = state["newest_snapshot"]
     out["newest_snapshot"] = newest
@@ -84,23 +92,60 @@ def collect(svc, now: datetime) -> dict:
     return out
 
 
+def replica_checks(svc, problems_bad: list[str], problems_soft: list[str]) -> list[dict]:
+    """Each replica's state as health reports it (webapi/replicas.py); a stopped
+    replication is a bad problem, a lagging, unreachable or unreadable replica a soft one
+    (the primary serves the reads meanwhile)."""
+    out = []
+    limit = svc.config["REPLICA_LAG_LIMIT"]
+    for _db, watch in svc.read_db.replicas:
+        state = watch.state()
+        name = state.replica
+        if state.state in (replicas.STOPPED, replicas.NOT_REPLICATING):
+            threads = (f"IO thread {'running' if state.io_running else 'stopped'}, "
+                       f"SQL thread {'running' if state.sql_running else 'stopped'}"
+                       if state.state == replicas.STOPPED else state.error)
+            errors = "; ".join(e for e in (state.last_io_error, state.last_sql_error) if e)
+            problems_bad.append(f"replication stopped on replica {name} ({threads}"
+                                f"{'; ' + errors if errors else ''}): reads go to the primary")
+        elif state.state == replicas.LAGGING:
+            problems_soft.append(f"replica {name} lags {state.lag_seconds} s behind the "
+                                 f"primary (limit {limit:g} s): reads go to the primary")
+        elif state.state == replicas.DOWN:
+            problems_soft.append(f"replica {name} is unreachable: reads go to the primary")
+        elif state.state == replicas.UNKNOWN:
+            problems_soft.append(f"replica {name}: {state.error}; reads go to the primary")
+        out.append({"replica": name, "state": state.state,
+                    "serves_reads": state.state == replicas.REPLICATING,
+                    "io_running": state.io_running, "sql_running": state.sql_running,
+                    "lag_seconds": state.lag_seconds, "lag_limit_seconds": limit,
+                    "last_io_error": state.last_io_error,
+                    "last_sql_error": state.last_sql_error, "error": state.error})
+    return out
+
+
 def health(svc, now: datetime) -> tuple[str, dict]:
     """(status, checks) where status is healthy, degraded or unhealthy."""
     config = svc.config
+    problems_bad: list[str] = []
+    problems_soft: list[str] = []
+    replicas = replica_checks(svc, problems_bad, problems_soft)
     try:
         facts = collect(svc, now)
     except DatabaseUnavailable as exc:
-        return "unhealthy", {"database": {"status": "down", "error": str(exc)}}
-    problems_bad: list[str] = []
-    problems_soft: list[str] = []
+        checks = {"database": {"status": "down", "error": str(exc)}}
+        if replicas:
+            checks["replicas"] = replicas
+        return "unhealthy", checks
     checks: dict = {"database": {"status": "up"}}
-    if svc.read_db is not svc.db:
-        try:
-            svc.read_db.query("SELECT 1")
-            checks["replica"] = {"status": "up"}
-        except DatabaseUnavailable as exc:
-            checks["replica"] = {"status": "down", "error": str(exc)}
-            problems_soft.append("the read replica is unreachable")
+    if replicas:
+        checks["replicas"] = replicas
+    statement = facts["log_bin"] and facts["binlog_format"].upper() == "STATEMENT"
+    if statement:
+        problems_soft.append("binlog_format is STATEMENT on the primary: unsupported: "
+                             "use MIXED or ROW")
+    checks["binlog"] = {"status": "unsupported" if statement else "ok",
+                        "log_bin": facts["log_bin"], "format": facts["binlog_format"]}
 
     scheduler_on = facts["scheduler"].upper() == "ON"
     events = {name: facts["events"].get(name, "MISSING") for name in EVENTS}

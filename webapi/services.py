@@ -15,6 +15,7 @@ from webapi.calendar import Calendar
 from webapi.db import Database, breaker_for
 from webapi.metrics import Metrics
 from webapi.query.state import PlanCache
+from webapi.replicas import ReadDatabases, ReplicaWatch
 
 
 class Services:
@@ -25,13 +26,6 @@ class Services:
         self.db = Database(config["DATABASE_URL"], breaker=primary,
                            pool_size=config["POOL_SIZE"], connect_timeout=connect,
                            read_timeout=read)
-        if config["READ_DATABASE_URL"] == config["DATABASE_URL"]:
-            self.read_db = self.db
-        else:
-            self.read_db = Database(config["READ_DATABASE_URL"],
-                                    breaker=self._breaker(config["READ_DATABASE_URL"]),
-                                    pool_size=config["POOL_SIZE"], connect_timeout=connect,
-                                    read_timeout=read)
         # Health and metrics read the primary only (a replica may be the one that is
         # down), through a small pool of their own with their own short limit, behind
         # the primary's breaker: a scrape never waits on a query longer than that.
@@ -39,6 +33,9 @@ class Services:
         self.monitor_db = Database(config["DATABASE_URL"], breaker=primary, pool_size=4,
                                    connect_timeout=monitor,
                                    read_timeout=config["MONITOR_TIMEOUT"])
+        # Reads go to a replica replicating within the lag limit, else to the primary.
+        self.read_db = ReadDatabases(self.db, [self._replica(url, monitor)
+                                               for url in config["READ_DATABASE_URLS"]])
         self.calendar = Calendar(self.read_db)
         self.primary_calendar = Calendar(self.monitor_db)
         self.plans = PlanCache(config["PLAN_SECONDS"])
@@ -52,6 +49,21 @@ class Services:
         self._settings_read = float("-inf")
         self._settings_lock = threading.Lock()
         self.live_window = timedelta(seconds=config["LIVE_WINDOW_SECONDS"])
+
+    def _replica(self, url: str, monitor: float) -> tuple[Database, ReplicaWatch]:
+        """A replica's read pool and the watch of its replication state: a pool of one
+        connection with the monitor's timeouts, behind the replica's breaker too."""
+        config = self.config
+        breaker = self._breaker(url)
+        reads = Database(url, breaker=breaker, pool_size=config["POOL_SIZE"],
+                         connect_timeout=config["DB_CONNECT_TIMEOUT"],
+                         read_timeout=config["DB_READ_TIMEOUT"])
+        status = Database(url, breaker=breaker, pool_size=1, connect_timeout=monitor,
+                          read_timeout=config["MONITOR_TIMEOUT"])
+        watch = ReplicaWatch(reads.source, status, lag_limit=config["REPLICA_LAG_LIMIT"],
+                             check_seconds=config["REPLICA_CHECK_SECONDS"],
+                             first_wait=monitor + config["MONITOR_TIMEOUT"])
+        return reads, watch
 
     def _breaker(self, url: str) -> DatabaseBreaker:
         config = self.config

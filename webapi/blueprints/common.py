@@ -31,7 +31,14 @@ def respond(key: tuple, compute: Callable[[], dict]):
         return _send(answer, svc.cache.seconds)
 
     def compute_and_store() -> Answer:
-        answer = encode(compute())
+        try:
+            body = compute()
+        except DatabaseUnavailable:
+            # A replica failed under this request: the primary answers it, or nobody.
+            if not svc.read_db.fall_back():
+                raise
+            body = compute()
+        answer = encode(body)
         if answer.body.get("success"):
             svc.cache.store(key, answer)
         return answer

@@ -96,7 +96,9 @@ class PlanCache:
         self._lock = threading.Lock()
 
     def get(self, db: Database, days: LocalDays, disney_universal: bool, years) -> PlanState:
-        key = (disney_universal, tuple(years))
+        # Per server: a replica's watermarks may be behind the primary's, and a plan
+        # is exact only for the rows of the server it was read from.
+        key = (db.source, disney_universal, tuple(years))
         if self.seconds > 0:
             entry = self._entries.get(key)
             if entry is not None and time.monotonic() - entry[0] < self.seconds:
