@@ -84,6 +84,9 @@ class LocalServer:
         self.socket = self.basedir / "mysqld.sock"
         self.pidfile = self.basedir / "mysqld.pid"
         self.logfile = self.basedir / "error.log"
+        # Its own tmpdir: a starting server deletes every #sql* file in its tmpdir (its
+        # own leftovers), which in a shared /tmp are other servers' live temporary tables.
+        self.tmpdir = self.basedir / "tmp"
         self.portfile = self.basedir / "port"
         self.binary = find_server_binary()
         self.port = port or self._remembered_port() or free_port()
@@ -141,10 +144,12 @@ class LocalServer:
             return
         self.initialize()
         self.portfile.write_text(str(self.port))
+        self.tmpdir.mkdir(exist_ok=True)
         cmd = [
             str(self.binary), "--no-defaults", f"--datadir={self.datadir}",
             f"--port={self.port}", f"--socket={self.socket}", f"--pid-file={self.pidfile}",
-            f"--log-error={self.logfile}", *SERVER_OPTIONS, *self.options,
+            f"--log-error={self.logfile}", f"--tmpdir={self.tmpdir}", *SERVER_OPTIONS,
+            *self.options,
             *self._run_as_args(),
         ]
         self.process = subprocess.Popen(
