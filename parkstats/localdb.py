@@ -108,17 +108,19 @@ class LocalServer:
         if (self.datadir / "mysql").exists():
             return
         self.datadir.mkdir(parents=True, exist_ok=True)
+        self.tmpdir.mkdir(exist_ok=True)
         install_db = shutil.which("mariadb-install-db") or shutil.which("mysql_install_db")
         if self.binary.name == "mariadbd" and install_db:
             cmd = [
                 install_db, "--no-defaults", f"--datadir={self.datadir}",
+                f"--tmpdir={self.tmpdir}",  # passed on to the bootstrapping server
                 "--auth-root-authentication-method=normal", "--skip-test-db",
                 f"--basedir={self._basedir_for_install()}", *self._run_as_args(),
             ]
         else:  # MySQL 8: the server initialises itself.
             cmd = [
                 str(self.binary), "--no-defaults", "--initialize-insecure",
-                f"--datadir={self.datadir}", *self._run_as_args(),
+                f"--datadir={self.datadir}", f"--tmpdir={self.tmpdir}", *self._run_as_args(),
             ]
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
