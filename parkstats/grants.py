@@ -14,8 +14,8 @@ the same output (a test keeps the two equal).
   to read ``SHOW REPLICA STATUS`` on the replicas it reads from
   (webapi/replicas.py); it reads no data.
 * collector (``parkstats_collector``): EXECUTE on ``record_park_snapshot``
-  and nothing else; that procedure is SQL SECURITY DEFINER and writes with the
-  migration account's rights.
+  (SQL SECURITY DEFINER: it writes with the migration account's rights) and on
+  ``primary_of_record_state`` (which candidate server to write to); nothing else.
 
 Which routine each account may execute is stated once, in the routine's own
 COMMENT ("Granted to" section, see parkstats.routines).
@@ -64,7 +64,7 @@ def _quote_identifier(name: str) -> str:
 
 def executable_routines(role: str) -> list[routines.RoutineFile]:
     """The routines of sql/ whose COMMENT grants EXECUTE to ``role``."""
-    return [r for r in routines.load_all(SQL_DIR) if r.granted_to == role]
+    return [r for r in routines.load_all(SQL_DIR) if role in r.granted_to]
 
 
 def grant_statements(account: Account, database: str) -> list[str]:

@@ -50,7 +50,8 @@ HEADER = re.compile(
 CREATE_WORD = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?", re.IGNORECASE)
 # The "Granted to" section of a routine's COMMENT: which least-privileged account
 # gets EXECUTE on it (parkstats.grants reads it; the routine file is the one place).
-GRANTED_TO = re.compile(r"^Granted to\n-+\n(\w+):", re.MULTILINE)
+# The "Granted to" section: one "role: privilege (why)" line per account role.
+GRANTED_TO = re.compile(r"^Granted to\n-+\n((?:\w+:.*\n?)+)", re.MULTILINE)
 
 
 class RoutineError(RuntimeError):
@@ -66,10 +67,11 @@ class RoutineFile:
     checksum: str
 
     @property
-    def granted_to(self) -> str | None:
-        """The account role (``api``, ``collector``) given EXECUTE on this routine."""
+    def granted_to(self) -> tuple[str, ...]:
+        """The account roles (``api``, ``collector``) given EXECUTE on this routine (one
+        per line of its "Granted to" section; empty when it has none)."""
         match = GRANTED_TO.search(self.statement)
-        return match.group(1) if match else None
+        return tuple(re.findall(r"^(\w+):", match.group(1), re.MULTILINE)) if match else ()
 
     @classmethod
     def load(cls, path: Path) -> RoutineFile:

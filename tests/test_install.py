@@ -282,6 +282,9 @@ def test_the_collector_account_may_record_snapshots_and_nothing_else(least_privi
                         (snapshot_times()[0], '[{"ride_id": 1, "status": "SIDEWAYS"}]'))
         assert refused.value.args[0] == 1644  # the procedure's own SIGNAL, not a privilege
         assert "SIDEWAYS" in refused.value.args[1]
+        # Which server to write to (docs/scale-out.md): this one, the only server.
+        cur.execute("SELECT primary_of_record_state()")
+        assert cur.fetchone()[0] == "primary"
         for statement in ("SELECT COUNT(*) FROM parks", "CALL run_aggregation()",
                           "CALL apply_retention()", "DELETE FROM park_snapshots"):
             with pytest.raises(pymysql.MySQLError) as denied:

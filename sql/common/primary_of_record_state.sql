@@ -42,6 +42,7 @@ SELECT primary_of_record_state();
 Granted to
 ----------
 api: EXECUTE (health reports which server is the primary and why not).
+collector: EXECUTE (it writes only to the server that answers ''primary'').
 '
 BEGIN
     DECLARE v_server_id INT UNSIGNED DEFAULT NULL;

@@ -70,7 +70,7 @@ CALL record_park_snapshot(7, ''2026-11-24 18:05:00'', 1,
 
 Granted to
 ----------
-collector: EXECUTE, its only privilege (SQL SECURITY DEFINER: it writes with its definer''s rights).
+collector: EXECUTE (SQL SECURITY DEFINER: it writes with its definer''s rights).
 '
 BEGIN
     DECLARE v_now DATETIME DEFAULT parkstats_now();
