@@ -155,6 +155,15 @@ class DayPlan:
     def recorded(self, at: datetime) -> bool:
         return not (self.gap_from is not None and self.gap_from <= at < self.gap_to)
 
+    def last_at(self) -> datetime | None:
+        """The last recorded open slot (None when no open slot is recorded)."""
+        if self.first_at is None:
+            return None
+        at = self.close_at - timedelta(minutes=SLOT_MINUTES)
+        while not self.recorded(at):
+            at -= timedelta(minutes=SLOT_MINUTES)
+        return at
+
 
 @dataclass
 class ParkModel:
@@ -424,28 +433,40 @@ CREATE TEMPORARY TABLE demo_days (
     slot0 INT NOT NULL, open_at DATETIME NULL, close_at DATETIME NULL, first_at DATETIME NULL,
     crowd DOUBLE NOT NULL, rate SMALLINT NOT NULL,
     gap_from DATETIME NULL, gap_to DATETIME NULL
-);
+) ENGINE = MEMORY;
 CREATE TEMPORARY TABLE demo_ride_days (
     ride_id INT UNSIGNED NOT NULL PRIMARY KEY, park_id INT UNSIGNED NOT NULL,
     state TINYINT NOT NULL, track TINYINT NOT NULL, idx SMALLINT NOT NULL,
     wf DOUBLE NOT NULL, w TINYINT NOT NULL,
     first_op DATETIME NULL, prev_last DATETIME NULL,
-    KEY (park_id)
-);
+    wk TINYINT NOT NULL DEFAULT 0,
+    KEY USING BTREE (park_id, track, idx), KEY USING BTREE (park_id, state)
+) ENGINE = MEMORY;
 CREATE TEMPORARY TABLE demo_slot_states (
     park_id INT UNSIGNED NOT NULL, recorded_at DATETIME NOT NULL, g INT NOT NULL,
     park_open TINYINT NOT NULL, wave DOUBLE NULL,
     d1 SMALLINT NOT NULL, d2 SMALLINT NOT NULL, d3 SMALLINT NOT NULL, d4 SMALLINT NOT NULL,
     d5 SMALLINT NOT NULL, d6 SMALLINT NOT NULL, d7 SMALLINT NOT NULL, d8 SMALLINT NOT NULL,
-    PRIMARY KEY (recorded_at, park_id)
-);
-CREATE TEMPORARY TABLE demo_slots (n SMALLINT NOT NULL PRIMARY KEY)
+    PRIMARY KEY USING BTREE (recorded_at, park_id)
+) ENGINE = MEMORY;
+CREATE TEMPORARY TABLE demo_slots (n SMALLINT NOT NULL PRIMARY KEY);
+CREATE TEMPORARY TABLE demo_sum_down (
+    recorded_at DATETIME NOT NULL, park_id INT UNSIGNED NOT NULL, ride_id INT UNSIGNED NOT NULL,
+    w TINYINT NOT NULL, wait SMALLINT NULL,
+    PRIMARY KEY USING BTREE (park_id, recorded_at, ride_id)
+) ENGINE = MEMORY
 """
-TEMP_NAMES = ("demo_params", "demo_days", "demo_ride_days", "demo_slot_states", "demo_slots")
+TEMP_NAMES = ("demo_params", "demo_days", "demo_ride_days", "demo_slot_states", "demo_slots",
+              "demo_sum_down")
+DAY_TEMP_NAMES = ("demo_days", "demo_ride_days", "demo_slot_states", "demo_sum_down")
+# A ride's wait class in its park (the rides of one class share a wait factor each day):
+# its tier, 4 for an unknown tier, 0 for a ride posting no waits.
+WAIT_CLASS = {1: 1, 2: 2, 3: 3, None: 4}
 
 # 1. The park-slots of one local day (parks x 5-minute slots of calendar_days, minus the
-#    collector's gaps and what lies outside [start, end]): open or not, the wait wave,
-#    and for each breakdown track the index of its down ride (-1: the track runs).
+#    collector's gaps and what lies outside [start, end]; every step-th slot, the middle
+#    one of each step, for the summaries): open or not, the wait wave, and for each
+#    breakdown track the index of its down ride (-1: the track runs).
 _AT = "(cd.utc_start + INTERVAL s.n * 5 MINUTE)"
 _PICK = ("IF(can_break AND ntracks >= {k} AND CRC32(CONCAT_WS(':', park_id, {k}, "
          "(g + {o}) DIV l{k})) MOD 1000 < rate, "
@@ -470,7 +491,7 @@ FROM (
                     AND {_AT} < d.close_at, 0) AS can_break
       FROM demo_days AS d
       JOIN calendar_days AS cd ON cd.local_date = %(day)s
-      JOIN demo_slots AS s ON s.n < cd.hours_in_day * 12
+      JOIN demo_slots AS s ON s.n < cd.hours_in_day * 12 AND MOD(s.n, %(step)s) = %(step)s DIV 2
       JOIN demo_params AS p ON p.park_id = d.park_id
      WHERE {_AT} BETWEEN %(start)s AND %(end)s
        AND NOT COALESCE({_AT} >= d.gap_from AND {_AT} < d.gap_to, 0)
@@ -482,6 +503,13 @@ FROM (
 #    (docs/contract.md section 3), from the ride's operating facts of the day
 #    (first_op: its first OPERATING time that local day; prev_last: its last OPERATING
 #    time in the 8 days before). state: 0 available, 1 refurbishment, 2 closed all day.
+# A ride's posted wait: the park's wave times the ride's factor and a noise in [0, 1)
+# (a stable hash of ride and slot), in 5-minute steps from 5 to 300 (the collector's
+# ride_wait() is the same in Python).
+_WAIT = "LEAST(300, GREATEST(5, 5 * ROUND({wave} * {wf} * (0.75 + 0.5 * {noise}) / 5)))"
+_NOISE = "MOD(r.ride_id * 40503 + s.g * 2654435761, 1000003) / 1000003"
+# A park snapshot's shame score from its weights (the formula of park_snapshots_derive).
+_SHAME = "ROUND({down} / NULLIF({total}, 0) * 10, 2)"
 _DOWN_IDX = "(CASE r.track " + " ".join(
     f"WHEN {k} THEN s.d{k}" for k in range(1, MAX_TRACKS + 1)) + " END)"
 _IS_DOWN = f"(s.park_open = 1 AND r.state = 0 AND {_DOWN_IDX} = r.idx)"
@@ -496,8 +524,7 @@ SELECT s.recorded_at, r.ride_id, r.park_id,
             WHEN {_IS_DOWN} THEN IF(p.cmd = 1, 'CLOSED', 'DOWN')
             ELSE 'OPERATING' END,
        CASE WHEN {_OPER} AND r.wf > 0
-            THEN LEAST(300, GREATEST(5, 5 * ROUND(s.wave * r.wf * (0.75 + 0.5
-                 * MOD(r.ride_id * 40503 + s.g * 2654435761, 1000003) / 1000003) / 5))) END,
+            THEN {_WAIT.format(wave="s.wave", wf="r.wf", noise=_NOISE)} END,
        CASE WHEN r.state = 1 THEN 'refurbishment'
             WHEN {_OPER} THEN 'operating'
             WHEN {_DOWNISH} AND r.first_op < s.recorded_at THEN 'down'
@@ -526,7 +553,7 @@ ON DUPLICATE KEY UPDATE first_operated_at = VALUES(first_operated_at),
 """
 
 # 4. Each park row: the sums of its stored ride rows (the formula of park_snapshots_derive).
-PARK_ROWS = """
+PARK_ROWS = f"""
 INSERT IGNORE INTO park_snapshots (
     park_id, recorded_at, park_open, rides_total, rides_operating, rides_down, rides_closed,
     rides_refurbishment, weight_total, weight_down, shame_score, avg_wait_minutes,
@@ -539,8 +566,8 @@ SELECT STRAIGHT_JOIN rs.park_id, rs.recorded_at, MAX(s.park_open),
        SUM(rs.ride_class = 'refurbishment'),
        SUM(rs.weight_counted),
        SUM(CASE WHEN rs.ride_class = 'down' THEN rs.weight_counted ELSE 0 END),
-       ROUND(SUM(CASE WHEN rs.ride_class = 'down' THEN rs.weight_counted ELSE 0 END)
-             / NULLIF(SUM(rs.weight_counted), 0) * 10, 2),
+       {_SHAME.format(down="SUM(CASE WHEN rs.ride_class = 'down' THEN rs.weight_counted "
+                           "ELSE 0 END)", total="SUM(rs.weight_counted)")},
        ROUND(AVG(CASE WHEN rs.status = 'OPERATING' AND rs.wait_minutes > 0
                       THEN rs.wait_minutes END), 2),
        MAX(CASE WHEN rs.status = 'OPERATING' AND rs.wait_minutes > 0 THEN rs.wait_minutes END),
@@ -548,7 +575,7 @@ SELECT STRAIGHT_JOIN rs.park_id, rs.recorded_at, MAX(s.park_open),
   FROM ride_snapshots AS rs
   JOIN demo_slot_states AS s ON s.recorded_at = rs.recorded_at AND s.park_id = rs.park_id
  WHERE rs.recorded_at >= %(first)s AND rs.recorded_at <= %(last)s
-   AND rs.park_id IN ({parks})
+   AND rs.park_id IN ({{parks}})
  GROUP BY rs.recorded_at, rs.park_id
 """
 
@@ -644,6 +671,17 @@ def _refresh_running(cur, first: date, last: date) -> None:
 def _reporting_zone(cur) -> ZoneInfo:
     cur.execute("SELECT setting_value FROM settings WHERE setting_name = 'reporting_time_zone'")
     return ZoneInfo(cur.fetchone()[0])
+
+
+RAW_DAYS = 3  # make run: local days loaded raw (today, yesterday, the day before)
+
+
+def raw_window_start(now: datetime, zone: ZoneInfo) -> date:
+    """The first local day make run loads raw (ride rows and park rows), RAW_DAYS - 1 days
+    before today: live and today read raw rows, yesterday's charts its hourly rows; the
+    days before are daily summaries (summarize_history)."""
+    today = now.replace(tzinfo=UTC).astimezone(zone).date()
+    return today - timedelta(days=RAW_DAYS - 1)
 
 
 def default_start(end: datetime, zone: ZoneInfo) -> date:
@@ -834,18 +872,24 @@ def _days_to_recompute(cur, models, start, end, zone) -> list[tuple[int, date]]:
     return out
 
 
-def _write_day(cur, share: list[ParkModel], day: date, zone: ZoneInfo,
-               bounds: tuple[datetime, datetime], start: datetime, end: datetime
-               ) -> tuple[int, int]:
-    """Writes one local day of the share's parks: ride rows first, then the day's operating
-    facts, then each park row as the sum of its ride rows. Returns (ride rows, park rows)."""
-    day_start, day_end = bounds
-    if day_end <= start or day_start > end:
-        return 0, 0
+def _stage_day(cur, share: list[ParkModel], day: date, zone: ZoneInfo,
+               bounds: tuple[datetime, datetime], start: datetime, end: datetime,
+               weights: dict[int, int] | None = None,
+               last_operated: dict[int, datetime] | None = None,
+               step: int = 1) -> dict[int, DayPlan]:
+    """Fills the day's scratch tables for the share's parks: demo_days (each park's plan),
+    demo_ride_days (each ride's state, track, wait factor and class, weight, first
+    operation) and demo_slot_states (SLOT_STATES: the recorded park-slots in [start, end]).
+    ``weights``: ride_id -> counted weight (default: the model's tier weight);
+    ``last_operated``: ride_id -> its last OPERATING time before the day (prev_last;
+    default NULL, for the caller to fill); ``step``: every step-th slot only (the
+    summaries). Returns each park's plan of the day."""
+    day_start, _day_end = bounds
     slot0 = slot_index(day_start)
     days, ride_days = [], []
+    plans = {}
     for m in share:
-        plan = m.day_plan(day, zone)
+        plan = plans[m.park_id] = m.day_plan(day, zone)
         first_at = plan.first_at
         days.append((m.park_id, slot0, plan.open_at, plan.close_at, first_at,
                      round(plan.crowd, 4), plan.rate_permille, plan.gap_from, plan.gap_to))
@@ -856,14 +900,29 @@ def _write_day(cur, share: list[ParkModel], day: date, zone: ZoneInfo,
         for i, r in enumerate(sorted(m.rides, key=lambda r: r.ride_id)):
             k, idx = m.track_of(i)
             st = 1 if r.ride_id in plan.refurb else 2 if r.ride_id in plan.closed else 0
-            ride_days.append((r.ride_id, m.park_id, st, k + 1, idx, factors[r.ride_id], r.weight,
-                              model_first if st == 0 else None))
-    cur.execute("DELETE FROM demo_days")
-    cur.execute("DELETE FROM demo_ride_days")
-    cur.execute("DELETE FROM demo_slot_states")
+            ride_days.append((r.ride_id, m.park_id, st, k + 1, idx, factors[r.ride_id],
+                              weights[r.ride_id] if weights else r.weight,
+                              model_first if st == 0 else None,
+                              last_operated.get(r.ride_id) if last_operated else None,
+                              WAIT_CLASS[r.tier] if r.has_wait else 0))
+    for table in DAY_TEMP_NAMES:
+        cur.execute(f"DELETE FROM {table}")
     cur.executemany("INSERT INTO demo_days VALUES (" + ",".join(["%s"] * 9) + ")", days)
     cur.executemany("INSERT INTO demo_ride_days (ride_id, park_id, state, track, idx, wf, w, "
-                    "first_op) VALUES (" + ",".join(["%s"] * 8) + ")", ride_days)
+                    "first_op, prev_last, wk) VALUES (" + ",".join(["%s"] * 10) + ")", ride_days)
+    cur.execute(SLOT_STATES, {"day": day, "start": start, "end": end, "step": step})
+    return plans
+
+
+def _write_day(cur, share: list[ParkModel], day: date, zone: ZoneInfo,
+               bounds: tuple[datetime, datetime], start: datetime, end: datetime
+               ) -> tuple[int, int]:
+    """Writes one local day of the share's parks: ride rows first, then the day's operating
+    facts, then each park row as the sum of its ride rows. Returns (ride rows, park rows)."""
+    day_start, day_end = bounds
+    if day_end <= start or day_start > end:
+        return 0, 0
+    _stage_day(cur, share, day, zone, bounds, start, end)
     # The operating facts already stored (an earlier load or the collector): the day's
     # first operation, and the last of the 8 days before (the 7-day weight rule).
     cur.execute("""
@@ -877,7 +936,6 @@ def _write_day(cur, share: list[ParkModel], day: date, zone: ZoneInfo,
                                  AND d.local_date BETWEEN %(day)s - INTERVAL 8 DAY
                                                       AND %(day)s - INTERVAL 1 DAY)""",
                 {"day": day})
-    cur.execute(SLOT_STATES, {"day": day, "start": start, "end": end})
     rides = cur.execute(RIDE_ROWS)
     args = {"day": day, "day_start": day_start, "day_end": day_end,
             "first": max(start, day_start), "last": min(end, day_end)}
@@ -1042,80 +1100,340 @@ def demo_loaded(url: DatabaseUrl) -> bool:
         return cur.fetchone()[0] > 0
 
 
-# -- history in the background (make run) -------------------------------------------
+# -- older history as daily summaries ------------------------------------------------
 
-def recent_start(now: datetime, zone: ZoneInfo) -> date:
-    """The first local day make run loads before it serves: Sunday of last week (so today,
-    yesterday and last_week are complete when the API starts)."""
-    today = now.replace(tzinfo=UTC).astimezone(zone).date()
-    this_sunday = today - timedelta(days=(today.weekday() + 1) % 7)
-    return this_sunday - timedelta(days=7)
+# Raw snapshots are kept 90 days (apply_retention), so the demo writes the days before its
+# raw window directly as daily park and ride rows, from the same model evaluated per
+# park-slot (SLOT_STATES: open or not, the wave, each track's down ride) instead of per
+# ride row, at every SUMMARY_STEP-th slot: each evaluated slot stands for the
+# SUMMARY_STEP snapshots around it (counts and sums times SUMMARY_STEP, maxima as they
+# are), which keeps two years of ~80 parks to about a minute. Per local day and share of
+# parks, after _stage_day:
+SUMMARY_STEP = 3
+# 1. every down ride-slot (the down rule of RIDE_ROWS: the down track's picked ride, when
+#    available that day and after its first operation);
+_TRACK_IDX = "(CASE t.n " + " ".join(
+    f"WHEN {k} THEN s.d{k}" for k in range(1, MAX_TRACKS + 1)) + " END)"
+SUMMARY_DOWN = f"""
+INSERT INTO demo_sum_down
+    (recorded_at, park_id, ride_id, w, wait)
+SELECT STRAIGHT_JOIN
+       u.recorded_at,
+       u.park_id,
+       r.ride_id,
+       r.w,
+       IF(r.wk > 0, {_WAIT.format(wave="u.wave", wf="r.wf", noise="0.5")}, NULL)
+  FROM (SELECT s.park_id, s.recorded_at, s.wave, t.n AS track, {_TRACK_IDX} AS idx
+          FROM demo_slot_states AS s
+          JOIN demo_slots AS t
+            ON t.n BETWEEN 1 AND {MAX_TRACKS}
+         WHERE s.park_open = 1
+        HAVING idx >= 0) AS u
+  JOIN demo_ride_days AS r
+    ON r.park_id = u.park_id
+   AND r.track = u.track
+   AND r.idx = u.idx
+ WHERE r.state = 0
+   AND r.first_op < u.recorded_at
+"""
+
+# 2. each ride's daily row: a row per recorded slot; while its park is open, operating
+#    unless down (when available that day), else closed (closed all day) or in
+#    refurbishment; its waits RIDE_ROWS's formula with the noise at its mean (0.5): its
+#    class's (tier's) wait at every open slot, less those at the slots it was down;
+SUMMARY_RIDE_DAYS = f"""
+INSERT INTO daily_ride_stats
+    (stat_date, ride_id, park_id, sample_count, open_sample_count, operating_samples,
+     down_samples, closed_samples, refurbishment_samples, wait_sum, wait_count,
+     peak_wait_minutes, aggregated_at)
+SELECT %(day)s,
+       r.ride_id,
+       r.park_id,
+       p.samples,
+       p.open_samples,
+       IF(r.state = 0, p.open_samples - COALESCE(d.downs, 0), 0),
+       COALESCE(d.downs, 0),
+       IF(r.state = 2, p.open_samples, 0),
+       IF(r.state = 1, p.open_samples, 0),
+       COALESCE(w.wait_sum - COALESCE(d.down_waits, 0), 0),
+       COALESCE(w.waits - COALESCE(d.downs, 0), 0),
+       IF(w.waits > COALESCE(d.downs, 0), w.peak, NULL),
+       %(now)s
+  FROM demo_ride_days AS r
+  JOIN (SELECT park_id, COUNT(*) * %(step)s AS samples, SUM(park_open) * %(step)s AS open_samples
+          FROM demo_slot_states
+         GROUP BY park_id) AS p
+    ON p.park_id = r.park_id
+  LEFT JOIN (SELECT ride_id, COUNT(*) * %(step)s AS downs, SUM(wait) * %(step)s AS down_waits
+               FROM demo_sum_down
+              GROUP BY ride_id) AS d
+    ON d.ride_id = r.ride_id
+  LEFT JOIN (SELECT c.park_id,
+                    c.wk,
+                    SUM({_WAIT.format(wave="s.wave", wf="c.wf", noise="0.5")}) * %(step)s
+                        AS wait_sum,
+                    COUNT(*) * %(step)s AS waits,
+                    MAX({_WAIT.format(wave="s.wave", wf="c.wf", noise="0.5")}) AS peak
+               FROM (SELECT park_id, wk, MAX(wf) AS wf
+                       FROM demo_ride_days
+                      WHERE state = 0
+                        AND wk > 0
+                      GROUP BY park_id, wk) AS c
+               JOIN demo_slot_states AS s
+                 ON s.park_id = c.park_id
+                AND s.park_open = 1
+              GROUP BY c.park_id, c.wk) AS w
+    ON w.park_id = r.park_id
+   AND w.wk = r.wk
+   AND r.state = 0
+ON DUPLICATE KEY UPDATE
+    park_id = VALUES(park_id),
+    sample_count = VALUES(sample_count),
+    open_sample_count = VALUES(open_sample_count),
+    operating_samples = VALUES(operating_samples),
+    down_samples = VALUES(down_samples),
+    closed_samples = VALUES(closed_samples),
+    refurbishment_samples = VALUES(refurbishment_samples),
+    wait_sum = VALUES(wait_sum),
+    wait_count = VALUES(wait_count),
+    peak_wait_minutes = VALUES(peak_wait_minutes),
+    aggregated_at = VALUES(aggregated_at)
+"""
+
+# 3. each park's daily row: its weight_total (the rides available that day, and those
+#    closed all day that operated within the 7 days before the day began: RIDE_ROWS's
+#    rule taken once a day), each open slot's weight_down (its down rides') and shame
+#    score, summed; its rides' additive measures summed from the ride rows just written.
+_DAY_WEIGHT_TOTAL = ("SUM(CASE WHEN state = 0 THEN w WHEN state = 2 AND prev_last >= "
+                      "%(day_start)s - INTERVAL 7 DAY THEN w ELSE 0 END)")
+SUMMARY_PARK_DAYS = f"""
+INSERT INTO daily_park_stats
+    (stat_date, park_id, hours_in_day, sample_count, open_sample_count, shame_sum,
+     shame_count, wait_sum, wait_count, peak_wait_minutes, down_samples,
+     weighted_down_samples, operating_samples, max_rides_down, aggregated_at)
+SELECT %(day)s,
+       p.park_id,
+       c.hours_in_day,
+       p.samples,
+       p.open_samples,
+       COALESCE(q.shame_sum, 0),
+       IF(b.wt > 0, p.open_samples, 0),
+       rd.wait_sum,
+       rd.wait_count,
+       rd.peak,
+       rd.down_samples,
+       COALESCE(q.weighted_down, 0),
+       rd.operating_samples,
+       IF(p.open_samples > 0, COALESCE(q.max_down, 0), NULL),
+       %(now)s
+  FROM (SELECT park_id, COUNT(*) * %(step)s AS samples, SUM(park_open) * %(step)s AS open_samples
+          FROM demo_slot_states
+         GROUP BY park_id) AS p
+  JOIN (SELECT park_id,
+               {_DAY_WEIGHT_TOTAL} AS wt
+          FROM demo_ride_days
+         GROUP BY park_id) AS b
+    ON b.park_id = p.park_id
+  LEFT JOIN (SELECT x.park_id,
+                    SUM({_SHAME.format(down="x.wd", total="y.wt")}) * %(step)s AS shame_sum,
+                    SUM(x.wd) * %(step)s AS weighted_down,
+                    MAX(x.nd) AS max_down
+               FROM (SELECT park_id, recorded_at, SUM(w) AS wd, COUNT(*) AS nd
+                       FROM demo_sum_down
+                      GROUP BY park_id, recorded_at) AS x
+               JOIN (SELECT park_id,
+                            {_DAY_WEIGHT_TOTAL} AS wt
+                       FROM demo_ride_days
+                      GROUP BY park_id) AS y
+                 ON y.park_id = x.park_id
+              GROUP BY x.park_id) AS q
+    ON q.park_id = p.park_id
+  JOIN (SELECT park_id,
+               SUM(wait_sum) AS wait_sum,
+               SUM(wait_count) AS wait_count,
+               MAX(peak_wait_minutes) AS peak,
+               SUM(down_samples) AS down_samples,
+               SUM(operating_samples) AS operating_samples
+          FROM daily_ride_stats
+         WHERE stat_date = %(day)s
+           AND park_id IN ({{parks}})
+         GROUP BY park_id) AS rd
+    ON rd.park_id = p.park_id
+  JOIN calendar_days AS c
+    ON c.local_date = %(day)s
+ON DUPLICATE KEY UPDATE
+    hours_in_day = VALUES(hours_in_day),
+    sample_count = VALUES(sample_count),
+    open_sample_count = VALUES(open_sample_count),
+    shame_sum = VALUES(shame_sum),
+    shame_count = VALUES(shame_count),
+    wait_sum = VALUES(wait_sum),
+    wait_count = VALUES(wait_count),
+    peak_wait_minutes = VALUES(peak_wait_minutes),
+    down_samples = VALUES(down_samples),
+    weighted_down_samples = VALUES(weighted_down_samples),
+    operating_samples = VALUES(operating_samples),
+    max_rides_down = VALUES(max_rides_down),
+    aggregated_at = VALUES(aggregated_at)
+"""
 
 
-def history_gaps(conn: pymysql.Connection, now: datetime | None = None
-                 ) -> list[tuple[date, date]]:
-    """The runs of local days from Jan 1 of last year to yesterday that have no daily
-    aggregates yet, most needed first: last month's, then the rest from the oldest."""
-    now = now or datetime.now(UTC).replace(tzinfo=None)
-    with conn.cursor() as cur:
-        zone = _reporting_zone(cur)
-        today = now.replace(tzinfo=UTC).astimezone(zone).date()
-        first = default_start(now, zone)
-        cur.execute("SELECT DISTINCT stat_date FROM daily_park_stats WHERE stat_date >= %s",
-                    (first,))
-        done = {r[0] for r in cur.fetchall()}
-    runs: list[tuple[date, date]] = []
-    day = first
-    while day < today:
-        if day not in done:
-            if runs and runs[-1][1] == day - timedelta(days=1):
-                runs[-1] = (runs[-1][0], day)
-            else:
-                runs.append((day, day))
-        day += timedelta(days=1)
-    month = date(today.year, today.month, 1)
-    last_month = (month - timedelta(days=1)).replace(day=1)
-    split: list[tuple[date, date]] = []
-    for a, b in runs:  # last month's part of a run first
-        if a < last_month <= b:
-            split += [(last_month, b), (a, last_month - timedelta(days=1))]
-        else:
-            split.append((a, b))
-    return sorted(split, key=lambda r: (r[1] < last_month, r[0]))
+def _summarize_day(cur, share: list[ParkModel], park_list: str, day: date, zone: ZoneInfo,
+                   bounds: tuple[datetime, datetime], now: datetime, weights: dict[int, int],
+                   last_operated: dict[int, datetime]) -> tuple[int, int, dict[int, DayPlan]]:
+    """Writes one local day of the share's parks as daily ride and park rows; returns
+    (ride rows, park rows written or rewritten, each park's plan)."""
+    plans = _stage_day(cur, share, day, zone, bounds, bounds[0],
+                       bounds[1] - timedelta(minutes=SLOT_MINUTES), weights, last_operated,
+                       SUMMARY_STEP)
+    cur.execute(SUMMARY_DOWN)
+    args = {"day": day, "day_start": bounds[0], "now": now, "step": SUMMARY_STEP}
+    rides = cur.execute(SUMMARY_RIDE_DAYS, args)
+    parks_n = cur.execute(SUMMARY_PARK_DAYS.replace("{parks}", park_list), args)
+    return rides, parks_n, plans
 
 
-def load_history(url: DatabaseUrl, workers: int = 2) -> None:
-    """Loads every missing day of history (history_gaps), logging its progress; the daily
-    retention event waits meanwhile (it would purge loaded days before their backfill)."""
+MARK_SUMMARIZED = """
+UPDATE aggregation_watermarks
+   SET done_through = %(boundary)s,
+       updated_at = UTC_TIMESTAMP()
+ WHERE level IN ('raw_purged', 'hourly_purged')
+   AND (done_through IS NULL OR done_through < %(boundary)s)
+"""
+
+
+@dataclass
+class SummaryResult:
+    """What summarize_history() wrote: local days [first, last], rows, seconds."""
+
+    parks: int
+    rides: int
+    first: date
+    last: date
+    park_rows: int
+    ride_rows: int
+    seconds: float
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def __str__(self) -> str:
+        return (f"{self.park_rows:,} daily park rows and {self.ride_rows:,} daily ride rows for "
+                f"{self.parks} parks ({self.rides} rides), {self.days} day(s) from {self.first} "
+                f"to {self.last}, with their weeks and years, in {self.seconds:.0f} s")
+
+
+def summarize_history(url_or_conn, first: date, last: date, parks: int | None = None, *,
+                      workers: int = 2, progress=True,
+                      models: list[ParkModel] | None = None) -> SummaryResult:
+    """Writes the local days [first, last] of the demo parks as daily summaries, without
+    raw rows: daily_ride_stats and daily_park_stats from the model, per park-slot in SQL
+    (a park's down, operating and wait measures are the sums of its rides'), then the
+    engine's own roll-ups: aggregate_weeks_range() for their weeks and aggregate_year()
+    for their years. Raw snapshots and hourly rows of those days never existed, so the
+    raw_purged and hourly_purged watermarks move to the end of ``last``: no cycle,
+    backfill or verify recomputes the days from them, and retention keeps working.
+
+    The days must be older than every stored raw snapshot (the raw window is loaded after,
+    or already begins after ``last``); ValueError otherwise. Writing again gives the same
+    rows (absolute upserts). ``parks``: the first N demo parks; ``models``: the parks to
+    write (default: the demo parks, created if missing); ``workers``: connections writing
+    days in parallel, each its own parks; ``progress``: as load_demo's."""
+    own = not isinstance(url_or_conn, pymysql.Connection)
+    conn = connect(url_or_conn) if own else url_or_conn
+    try:
+        return _summarize(conn, first, last, parks, workers, progress, models)
+    finally:
+        if own:
+            conn.close()
+
+
+def _summarize(conn, first, last, parks, workers, progress, models) -> SummaryResult:
     began = time.monotonic()
-    with connect(url) as conn:
-        gaps = history_gaps(conn)
-        total = sum((b - a).days + 1 for a, b in gaps)
-        if not gaps:
-            log("demo history: complete")
-            return
-        with conn.cursor() as cur:
-            zone = _reporting_zone(cur)
-            cur.execute("ALTER EVENT ev_apply_retention DISABLE")
-        log(f"demo history: loading {total} older day(s) in the background "
-            f"({', '.join(f'{a} .. {b}' for a, b in gaps)}), most recent month first")
-        try:
-            done = 0
-            for a, b in gaps:
-                start = _utc(a, dtime(0), zone)
-                end = _utc(b + timedelta(days=1), dtime(0), zone) - timedelta(minutes=SLOT_MINUTES)
-                result = load_demo(conn, start=start, end=end, progress="lines", workers=workers)
-                done += (b - a).days + 1
-                log(f"demo history: {a} .. {b} loaded and aggregated ({done}/{total} days, "
-                    f"{time.monotonic() - began:.0f} s): {result}")
-        finally:
-            with conn.cursor() as cur:
-                cur.execute("ALTER EVENT ev_apply_retention ENABLE")
-    log(f"demo history: complete ({total} days in {time.monotonic() - began:.0f} s); every "
-        "period and year has its data")
+    if last < first:
+        raise ValueError(f"summarize_history: last day {last} is before first day {first}")
+    cur = conn.cursor()
+    zone = _reporting_zone(cur)
+    calendar = _calendar(cur, first, last + timedelta(days=1))
+    if first not in calendar or last + timedelta(days=1) not in calendar:
+        raise ValueError(f"summarize_history: {first} .. {last} is outside calendar_days")
+    boundary = calendar[last + timedelta(days=1)][0]
+    cur.execute("SELECT MIN(recorded_at) FROM park_snapshots")
+    oldest = cur.fetchone()[0]
+    if oldest is not None and oldest < boundary:
+        raise ValueError(
+            f"summarize_history: raw snapshots exist from {oldest:%Y-%m-%d %H:%M} UTC, before "
+            f"the end of the days to summarize ({last} ends {boundary:%Y-%m-%d %H:%M} UTC); "
+            "only days older than the raw data can be summarized")
+    if models is None:
+        models = ensure_parks(conn, parks)
+    ids = [m.park_id for m in models]
+    # Each ride's counted weight, by the database's own rule (ride_tier_weight).
+    cur.execute("SELECT ride_id, ride_tier_weight(tier) FROM rides "
+                f"WHERE park_id IN ({','.join(['%s'] * len(ids))})", ids)
+    weights = dict(cur.fetchall())
+    cur.execute("SELECT UTC_TIMESTAMP()")
+    now = cur.fetchone()[0]
 
+    conns = [conn] + [_clone(conn) for _ in range(max(1, workers) - 1)]
+    shares: list[list[ParkModel]] = [[] for _ in conns]
+    for m in sorted(models, key=lambda m: -len(m.rides)):
+        min(shares, key=lambda share: sum(len(x.rides) for x in share)).append(m)
+    shares = [share for share in shares if share]
+    conns = conns[:len(shares)]
+    all_days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    bar = Progress(len(all_days) * len(conns), label="park-share day",
+                   enabled=bool(progress), lines=progress == "lines")
+    state = {"done": 0, "parks": 0, "rides": 0}
+    lock = threading.Lock()
 
-if __name__ == "__main__":  # python -m parkstats.demo: make run's background history load
-    import os
+    def work(wconn, share: list[ParkModel]) -> None:
+        wcur = wconn.cursor()
+        park_list = ",".join(str(m.park_id) for m in share)
+        last_operated: dict[int, datetime] = {}
+        for day in all_days:
+            rides, parks_n, plans = retry_deadlocks(lambda day=day: _summarize_day(
+                wcur, share, park_list, day, zone, calendar[day], now, weights, last_operated))
+            for m in share:  # the rides' last operation, for the next days' weights
+                plan = plans[m.park_id]
+                last_at = plan.last_at()
+                if last_at is not None:
+                    for r in m.rides:
+                        if r.ride_id not in plan.refurb and r.ride_id not in plan.closed:
+                            last_operated[r.ride_id] = last_at
+            with lock:
+                state["done"] += 1
+                state["parks"] += parks_n
+                state["rides"] += rides
+                bar.update(state["done"])
 
-    load_history(DatabaseUrl.parse(os.environ["PARKSTATS_DATABASE_URL"]))
+    try:
+        for wconn, share in zip(conns, shares, strict=True):
+            _setup_session(wconn, share, bulk=False)
+        with ThreadPoolExecutor(len(conns)) as pool:
+            for future in [pool.submit(work, w, share)
+                           for w, share in zip(conns, shares, strict=True)]:
+                future.result()
+        bar.finish()
+    finally:
+        for wconn in conns[1:]:
+            try:
+                wconn.close()
+            except (pymysql.MySQLError, OSError):
+                pass
+        _end_session(conn)
+    # The engine's roll-ups of the summarized days: their Sunday-Saturday weeks, their years.
+    week_from = first - timedelta(days=(first.weekday() + 1) % 7)
+    week_to = last - timedelta(days=(last.weekday() + 1) % 7) + timedelta(days=7)
+    _call(cur, "CALL aggregate_weeks_range(%s, %s, %s, @demo_rows)", (week_from, week_to, now))
+    for year in range(first.year, last.year + 1):
+        cur.execute("CALL aggregate_year(%s)", (year,))
+        summary, status = cur.fetchone()[:2]
+        while cur.nextset():
+            pass
+        if status != "success":
+            raise RuntimeError(f"aggregate_year({year}) after the summaries: {summary}")
+    cur.execute(MARK_SUMMARIZED, {"boundary": boundary})
+    return SummaryResult(len(models), sum(len(m.rides) for m in models), first, last,
+                         state["parks"], state["rides"], time.monotonic() - began)

@@ -4,8 +4,9 @@
    ``.localdb/`` started from the installed MariaDB/MySQL binaries (its data is
    kept, so the next ``make run`` starts in seconds on it);
 2. migrations and routines;
-3. the demo (parks, rides, history from Jan 1 of last year, aggregated), on
-   the first run only; a later run resumes an interrupted load;
+3. the demo on the first run only: parks and rides, the days from Jan 1 of
+   last year as daily summaries, the last few days raw (ride by ride),
+   aggregated; a later run loads the raw rows missing since the newest one;
 4. the event scheduler checked (the local server starts with it ON);
 5. the collector simulation and the API (gunicorn on 127.0.0.1:5001);
 6. Ctrl-C stops the API, the collector and the local server, if this run
@@ -110,54 +111,58 @@ def check_scheduler(url: DatabaseUrl) -> None:
             + (f" (re-enabled {', '.join(disabled)})" if disabled else ""))
 
 
-def history_state(url: DatabaseUrl) -> tuple[int, datetime | None, bool]:
-    """(parks, newest snapshot, whether the history reaches back to Jan 1 of last year:
-    last year's yearly aggregates are complete, or its raw snapshots are all there)."""
+def history_state(url: DatabaseUrl) -> tuple[int, datetime | None]:
+    """(parks, newest snapshot, UTC)."""
     with connect(url) as conn, conn.cursor() as cur:
         cur.execute("SELECT COUNT(*) FROM parks")
         parks = cur.fetchone()[0]
-        cur.execute("SELECT MIN(recorded_at), MAX(recorded_at) FROM park_snapshots")
-        oldest, newest = cur.fetchone()
-        cur.execute("SELECT c.year, c.utc_start FROM calendar_days AS c "
-                    "JOIN calendar_days AS t ON t.utc_start <= UTC_TIMESTAMP() "
-                    "AND t.utc_end > UTC_TIMESTAMP() "
-                    "WHERE c.local_date = MAKEDATE(t.year - 1, 1)")
-        last_year, last_year_start = cur.fetchone()
-        cur.execute("SELECT COUNT(*) FROM yearly_park_stats WHERE year = %s AND is_complete = 1",
-                    (last_year,))
-        complete = cur.fetchone()[0] > 0 or (
-            oldest is not None and oldest < last_year_start + timedelta(days=1))
-    return parks, newest, complete
+        cur.execute("SELECT MAX(recorded_at) FROM park_snapshots")
+        newest = cur.fetchone()[0]
+    return parks, newest
 
 
-def ensure_demo(url: DatabaseUrl, days: int | None) -> bool:
-    """Loads what the API needs first (parks, rides and the recent weeks, ride rows and
-    park rows, aggregated); returns whether older history is still missing (make run then
-    loads it in the background)."""
-    from parkstats.demo import _reporting_zone, history_gaps, load_demo, recent_start
+def ensure_demo(url: DatabaseUrl, days: int | None) -> None:
+    """Loads the demo on the first run: parks and rides, the days from Jan 1 of last year
+    up to the raw window as daily summaries (summarize_history: daily park and ride rows,
+    their weeks and years), then the raw window (the last RAW_DAYS local days up to now:
+    ride rows and park rows, aggregated). With data older than 8 days, the raw rows
+    since the newest snapshot are loaded."""
+    from parkstats.demo import (
+        RAW_DAYS,
+        _reporting_zone,
+        _utc,
+        default_start,
+        load_demo,
+        raw_window_start,
+        summarize_history,
+    )
 
-    parks, newest, _complete = history_state(url)
+    parks, newest = history_state(url)
     now = datetime.now(UTC).replace(tzinfo=None)
-    with connect(url) as conn:
-        with conn.cursor() as cur:
-            zone = _reporting_zone(cur)
-        gaps = history_gaps(conn, now) if parks else []
     if parks and newest and newest > now - timedelta(days=8):
         say(f"Demo data: already loaded ({parks} parks, newest snapshot "
             f"{newest:%Y-%m-%d %H:%M} UTC); the collector fills the gap since then.")
-        return bool(gaps) and not days
+        return
     if days:
         say(f"Demo data: loading ~80 parks and the last {days} days, ride by ride ...")
         say(f"Demo data: {load_demo(url, days=days, workers=2)}.")
-        return False
-    first = recent_start(now, zone)
-    say(f"Demo data: loading ~80 parks, ~1,900 rides and the recent weeks ({first} to now: "
-        "today, yesterday, last week), ride by ride, aggregated; older history follows in "
-        "the background once the API is up ...")
-    start = datetime.combine(first, datetime.min.time(), tzinfo=zone).astimezone(UTC)
-    result = load_demo(url, start=start.replace(tzinfo=None), workers=2)
+        return
+    with connect(url) as conn, conn.cursor() as cur:
+        zone = _reporting_zone(cur)
+    if newest is not None:
+        say(f"Demo data: the newest snapshot is from {newest:%Y-%m-%d %H:%M} UTC; loading the "
+            "ride rows since then, aggregated ...")
+        say(f"Demo data: {load_demo(url, start=newest, workers=2)}.")
+        return
+    first, raw_first = default_start(now, zone), raw_window_start(now, zone)
+    say(f"Demo data: ~80 parks and ~1,900 rides; {first} to {raw_first - timedelta(days=1)} "
+        "as daily park and ride summaries (raw data is kept 90 days only), with their weeks "
+        "and years ...")
+    say(f"Demo data: {summarize_history(url, first, raw_first - timedelta(days=1), workers=2)}.")
+    say(f"Demo data: the last {RAW_DAYS} days ({raw_first} to now) raw, ride by ride, "
+        "aggregated ...")
+    result = load_demo(url, start=_utc(raw_first, datetime.min.time(), zone), workers=2)
     say(f"Demo data: {result}.")
-    return True
 
 
 class Children:
@@ -255,25 +260,18 @@ def run(port: int = 5001, days: int | None = None) -> None:
         except pymysql.MySQLError as exc:
             raise RunError(f"migrating {url} failed: {exc.args[-1]}") from None
         check_scheduler(url)
-        more_history = ensure_demo(url, days)
+        ensure_demo(url, days)
 
         env = dict(os.environ, PARKSTATS_DATABASE_URL=str(url), PYTHONUNBUFFERED="1")
         children.start("collector", [sys.executable, "-m", "parkstats", "collector"], env)
         api = children.start("API", gunicorn_command(port), env)
         base = f"http://{HOST}:{port}"
         status = wait_for_api(base, api)
-        if more_history:
-            # Older history (last month, last year, the rest of this year), with progress
-            # lines ("demo history: ..."), while the API serves.
-            children.start("history load", [sys.executable, "-m", "parkstats.demo"], env)
-        banner(base, url, server, status, time.monotonic() - began, more_history)
+        banner(base, url, server, status, time.monotonic() - began)
         while True:
             dead = children.dead()
             if dead:
                 name, code = dead[0]
-                if name == "history load" and code == 0:
-                    children.procs = [(n, p) for n, p in children.procs if n != name]
-                    continue
                 raise RunError(f"the {name} exited unexpectedly (code {code}); stopping")
             time.sleep(0.5)
     except KeyboardInterrupt:
@@ -310,7 +308,7 @@ def shutdown(children: Children, server: LocalServer | None) -> None:
 
 
 def banner(base: str, url: DatabaseUrl, server: LocalServer | None, status: int,
-           elapsed: float, more_history: bool = False) -> None:
+           elapsed: float) -> None:
     client = "mariadb" if Path("/usr/bin/mariadb").exists() else "mysql"
     say("")
     say("=" * 78)
@@ -331,12 +329,11 @@ def banner(base: str, url: DatabaseUrl, server: LocalServer | None, status: int,
     say("                  event scheduler aggregates them every 5 minutes")
     stop = "the API, the collector" + (" and the local database server" if server else "")
     say(f"   Stop           Ctrl-C (stops {stop})")
-    if more_history:
-        say("")
-        say("   History        today, yesterday and last_week are complete now; older history")
-        say("                  (last month, then last year and the rest of this year) loads in")
-        say("                  the background: \"demo history:\" lines show its progress, and")
-        say("                  each month's rankings fill in as it is aggregated.")
+    say("")
+    say("   Data           every period is served now: live and today (raw snapshots), yesterday,")
+    say("                  last_week, last_month, this year and last year (with its awards),")
+    say("                  parks and rides; the days before the last few are daily summaries")
+    say("                  (docs/demo.md)")
     if not parks_open_now(url):
         say("")
         say("   Night time     no demo park is open right now (they are in North America):")

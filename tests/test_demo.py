@@ -1,15 +1,16 @@
 """The demo data generator: docs/contract.md section 3 column rules, idempotence, the CLI."""
 
 from bisect import bisect_left, bisect_right
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
+from api_support import make_app
 from support import call, rows, scalar
 
 from parkstats.cli import main as cli_main
 from parkstats.db import connect
-from parkstats.demo import PARKS, ensure_parks, load_demo
+from parkstats.demo import PARKS, ensure_parks, load_demo, summarize_history
 
 WEIGHT = {1: 3, 2: 2, 3: 1, None: 2}
 
@@ -244,3 +245,185 @@ def test_the_procedures_derive_the_same_history(db_url, db):
     after = {t: rows(db, q) for t, q in tables.items()}
     for t in tables:
         assert after[t] == before[t], t
+
+
+# -- history before the raw window, as daily summaries ---------------------------------
+
+SUMMARY_FIRST, SUMMARY_LAST = date(2025, 12, 18), date(2026, 1, 5)  # across a year's end
+RAW_END = datetime(2026, 1, 7, 20, 0)  # the raw window: Jan 6 (local) to then
+ADDITIVE = ("down_samples", "operating_samples", "wait_sum", "wait_count")
+RIDE_SUMS = ("sample_count", "open_sample_count", "operating_samples", "down_samples",
+             "closed_samples", "refurbishment_samples", "wait_sum", "wait_count")
+PARK_SUMS = ("sample_count", "open_sample_count", "shame_sum", "shame_count", "wait_sum",
+             "wait_count", "down_samples", "weighted_down_samples", "operating_samples")
+
+
+def _summarized_and_raw(db_url):
+    """Three parks (one reporting breakdowns as CLOSED): summaries, then the raw window."""
+    with connect(db_url) as conn:
+        models = _two_parks(db_url) + [m for m in ensure_parks(conn, 3)
+                                       if not m.info.closed_means_down][1:2]
+    summary = summarize_history(db_url, SUMMARY_FIRST, SUMMARY_LAST, models=models,
+                                progress=False)
+    with connect(db_url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT utc_start FROM calendar_days WHERE local_date = %s",
+                    (SUMMARY_LAST + timedelta(days=1),))
+        raw_start = cur.fetchone()[0]
+    load_demo(db_url, start=raw_start, end=RAW_END, models=models, progress=False)
+    return models, summary, raw_start
+
+
+def _sums(rows_, key, columns) -> dict:
+    out: dict = {}
+    for r in rows_:
+        acc = out.setdefault(key(r), dict.fromkeys(columns, 0) | {"days": 0, "peak": None})
+        acc["days"] += 1
+        for c in columns:
+            acc[c] += r[c]
+        if r["peak_wait_minutes"] is not None:
+            acc["peak"] = max(acc["peak"] or 0, r["peak_wait_minutes"])
+    return out
+
+
+def test_summarized_days_add_up_and_roll_up(db_url, db):
+    models, summary, raw_start = _summarized_and_raw(db_url)
+    assert summary.days == (SUMMARY_LAST - SUMMARY_FIRST).days + 1
+    ids = {m.park_id for m in models}
+    weight = {r["ride_id"]: WEIGHT[r["tier"]] for r in rows(db, "SELECT ride_id, tier FROM rides")}
+    parks = rows(db, "SELECT * FROM daily_park_stats ORDER BY stat_date, park_id")
+    rides = rows(db, "SELECT * FROM daily_ride_stats ORDER BY stat_date, ride_id")
+    summarized = [p for p in parks if p["stat_date"] <= SUMMARY_LAST]
+    assert len(summarized) == summary.days * len(ids)
+    assert {p["park_id"] for p in summarized} == ids
+    # Every summarized day of a park: its additive measures are the sums of its rides'.
+    by_park_day: dict = {}
+    for r in rides:
+        by_park_day.setdefault((r["stat_date"], r["park_id"]), []).append(r)
+    for p in summarized:
+        its = by_park_day[(p["stat_date"], p["park_id"])]
+        assert len(its) == len(next(m for m in models if m.park_id == p["park_id"]).rides)
+        for c in ADDITIVE:
+            assert p[c] == sum(r[c] for r in its), (p, c)
+        assert p["weighted_down_samples"] == sum(r["down_samples"] * weight[r["ride_id"]]
+                                                 for r in its)
+        peaks = [r["peak_wait_minutes"] for r in its if r["peak_wait_minutes"] is not None]
+        assert p["peak_wait_minutes"] == (max(peaks) if peaks else None)
+        for r in its:  # a ride row per snapshot; each open one in exactly one class
+            assert (r["sample_count"], r["open_sample_count"]) == (p["sample_count"],
+                                                                   p["open_sample_count"])
+            assert (r["operating_samples"] + r["down_samples"] + r["closed_samples"]
+                    + r["refurbishment_samples"]) == r["open_sample_count"]
+            assert r["wait_count"] <= r["operating_samples"]
+        # Every open snapshot has a shame score of 0..10 (the park always has weight).
+        assert p["shame_count"] == p["open_sample_count"]
+        assert 0 <= p["shame_sum"] <= 10 * p["shame_count"]
+        assert p["hours_in_day"] in (23, 24, 25)
+        assert 0 < p["sample_count"] <= p["hours_in_day"] * 12
+    # Breakdowns and waits in the summaries, at every park open in those weeks (the
+    # boardwalk park is closed in winter).
+    opened = {p["park_id"] for p in summarized if p["open_sample_count"]}
+    assert len(opened) >= 2
+    for i in opened:
+        its = [p for p in summarized if p["park_id"] == i]
+        assert sum(p["down_samples"] for p in its) > 0 and sum(p["wait_count"] for p in its) > 0
+    # The years (parks and rides) and the weeks are the sums of their days, summarized and
+    # aggregated from raw alike.
+    years = _sums(parks, lambda r: (r["stat_date"].year, r["park_id"]), PARK_SUMS)
+    stored = rows(db, "SELECT * FROM yearly_park_stats")
+    assert {(y["year"], y["park_id"]) for y in stored} == set(years)
+    for y in stored:
+        e = years[(y["year"], y["park_id"])]
+        assert {c: y[c] for c in PARK_SUMS} == {c: e[c] for c in PARK_SUMS}, y
+        assert (y["days_covered"], y["peak_wait_minutes"]) == (e["days"], e["peak"])
+    ride_years = _sums(rides, lambda r: (r["stat_date"].year, r["ride_id"]), RIDE_SUMS)
+    stored = rows(db, "SELECT * FROM yearly_ride_stats")
+    assert {(y["year"], y["ride_id"]) for y in stored} == set(ride_years)
+    for y in stored:
+        e = ride_years[(y["year"], y["ride_id"])]
+        assert {c: y[c] for c in RIDE_SUMS} == {c: e[c] for c in RIDE_SUMS}, y
+        assert (y["days_covered"], y["peak_wait_minutes"]) == (e["days"], e["peak"])
+    weeks = _sums(parks, lambda r: (r["stat_date"] - timedelta(days=(r["stat_date"].weekday()
+                                                                     + 1) % 7), r["park_id"]),
+                  PARK_SUMS)
+    stored = rows(db, "SELECT * FROM weekly_park_stats")
+    assert {(w["week_start"], w["park_id"]) for w in stored} == set(weeks)
+    for w in stored:
+        e = weeks[(w["week_start"], w["park_id"])]
+        assert {c: w[c] for c in PARK_SUMS} == {c: e[c] for c in PARK_SUMS}, w
+    # The bookkeeping says the summarized days have no raw or hourly rows.
+    marks = {r["level"]: r["done_through"] for r in rows(
+        db, "SELECT level, done_through FROM aggregation_watermarks")}
+    assert marks["raw_purged"] == marks["hourly_purged"] == raw_start
+    assert scalar(db, "SELECT MIN(recorded_at) FROM park_snapshots") == raw_start
+    assert scalar(db, "SELECT MIN(hour_start_utc) FROM hourly_park_stats") == raw_start
+
+
+def test_summarized_days_stay_as_they_are(db_url, db):
+    """The cycle, a backfill over everything, retention and verify leave the summaries alone,
+    and verify over the whole range finds nothing to report."""
+    _summarized_and_raw(db_url)
+    summarized = {  # the rows of summarized days only (the Jan 4 week has raw days too)
+        "daily_park_stats": "SELECT * FROM daily_park_stats WHERE stat_date <= %s",
+        "daily_ride_stats": "SELECT * FROM daily_ride_stats WHERE stat_date <= %s",
+        "weekly_park_stats": "SELECT * FROM weekly_park_stats "
+                             "WHERE week_start <= %s - INTERVAL 8 DAY",
+        "yearly_park_stats": "SELECT * FROM yearly_park_stats WHERE year < YEAR(%s)",
+        "yearly_ride_stats": "SELECT * FROM yearly_ride_stats WHERE year < YEAR(%s)",
+    }
+
+    def snapshot():
+        return {t: [{k: v for k, v in r.items() if k != "aggregated_at"}
+                    for r in rows(db, q + " ORDER BY 1, 2", SUMMARY_LAST)]
+                for t, q in summarized.items()}
+
+    before = snapshot()
+    assert all(before.values())
+    whole = (datetime(2025, 12, 1), RAW_END)
+    summary = call(db, "backfill_aggregates", *whole)[-1][0]
+    assert summary["failures"] == 0 and summary["hours_skipped"] > 0
+    call(db, "run_aggregation")
+    call(db, "apply_retention")
+    assert snapshot() == before
+    verify = call(db, "verify_aggregates", *whole)
+    assert verify[0] == []
+    assert verify[-1][0]["differences"] == 0
+    assert scalar(db, "SELECT COUNT(*) FROM aggregation_job_log WHERE status = 'failed'") == 0
+
+
+def test_the_api_serves_summarized_periods(db_url, db):
+    _summarized_and_raw(db_url)
+    client = make_app(db_url, RAW_END).test_client()
+    for path in ("/api/parks/downtime?period=last_month", "/api/rides/downtime?period=last_month",
+                 "/api/parks/downtime?period=year&year=2025",
+                 "/api/rides/downtime?period=year&year=2025",
+                 "/api/parks/waittimes?period=last_week",
+                 "/api/parks/downtime?period=today", "/api/rides/downtime?period=yesterday"):
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        assert resp.get_json()["data"], path
+    awards = client.get("/api/awards/yearly?year=2025").get_json()["awards"]
+    for name in ("least_reliable", "longest_waits", "least_reliable_rides",
+                 "longest_wait_rides"):
+        assert awards[name], name
+    # last_month (December 2025) reads the summarized days: every park with downtime is
+    # listed with theirs (down samples x 5 minutes).
+    dec = rows(db, "SELECT park_id, down_samples FROM daily_park_stats "
+                   "WHERE stat_date BETWEEN '2025-12-01' AND '2025-12-31'")
+    down: dict = {}
+    for r in dec:
+        down[r["park_id"]] = down.get(r["park_id"], 0) + r["down_samples"]
+    listed = {p["park_id"]: p["total_downtime_hours"] for p in client.get(
+        "/api/parks/downtime?period=last_month").get_json()["data"]}
+    assert listed == {park: round(n * 5 / 60, 2) for park, n in down.items() if n}
+    assert len(listed) >= 2
+
+
+def test_summaries_only_before_the_raw_data(db_url, db):
+    load_demo(db_url, days=1, end=RAW_END, parks=1, progress=False)
+    try:
+        summarize_history(db_url, date(2026, 1, 1), date(2026, 1, 7), parks=1, progress=False)
+    except ValueError as exc:
+        assert "raw snapshots exist from 2026-01-07" in str(exc)
+        assert "2026-01-07" in str(exc)
+    else:
+        raise AssertionError("summaries over raw data were accepted")
