@@ -8,10 +8,12 @@ Description
 -----------
 Internal: the value of one global status variable of this server (what
 SHOW GLOBAL STATUS LIKE p_name shows), or NULL when the server has no such
-variable. The one place that knows where the status lives: MariaDB reads
-information_schema.GLOBAL_STATUS; MySQL 8 (which removed that table) reads
-performance_schema.global_status. Only the running server''s branch is
-executed. MySQL 8 has no Slaves_connected (NULL there).
+variable. Reads the view server_status (migration 0013), created for the
+running server over MariaDB''s information_schema.GLOBAL_STATUS or MySQL 8''s
+performance_schema.global_status: a function cannot branch between the
+two, since MySQL opens every table a function names before it runs. Names
+are compared without regard to case (MariaDB lists them upper-case, MySQL
+as written). MySQL 8 has no Slaves_connected (NULL there).
 
 Parameters
 ----------
@@ -24,16 +26,9 @@ SELECT server_status_value(''Uptime'');
 '
 BEGIN
     DECLARE v_value VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT NULL;
-    IF VERSION() LIKE '%MariaDB%' THEN
-        SELECT s.VARIABLE_VALUE
-          INTO v_value
-          FROM information_schema.GLOBAL_STATUS AS s
-         WHERE s.VARIABLE_NAME = UPPER(p_name);
-    ELSE
-        SELECT s.VARIABLE_VALUE
-          INTO v_value
-          FROM performance_schema.global_status AS s
-         WHERE s.VARIABLE_NAME = p_name;
-    END IF;
+    SELECT s.variable_value
+      INTO v_value
+      FROM server_status AS s
+     WHERE UPPER(s.variable_name) = UPPER(p_name);
     RETURN v_value;
 END
