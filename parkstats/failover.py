@@ -278,17 +278,26 @@ def errant_gtids(old_cur, new_cur) -> list[str]:
 
 
 def rebuild_steps(url: DatabaseUrl, new_primary: DatabaseUrl) -> list[str]:
-    """What the DBA runs to rebuild the old primary at ``url`` from ``new_primary``."""
+    """What the DBA runs to rebuild the old primary at ``url`` from ``new_primary``: the
+    steps of docs/scale-out.md, "Rebuilding the old primary as a replica", in short."""
     db = new_primary.database
+    here = f"{url.host}:{url.port}"
     return [
-        f"Keep read_only = ON in this server's configuration ({url.host}:{url.port}), so a "
-        "restart does not make it writable again.",
+        f"Keep read_only = ON in this server's configuration ({here}), so a restart does "
+        "not make it writable again.",
         f"Take a consistent copy of the new primary: mariadb-dump -h {new_primary.host} "
         f"-P {new_primary.port} --single-transaction --gtid --master-data=1 --routines "
-        f"--events --triggers --databases {db} > {db}.sql (or mariabackup / MySQL's clone "
-        "plugin).",
-        f"On this server: DROP DATABASE {db}; RESET MASTER; (drops its errant binary log "
-        f"and GTIDs), then load {db}.sql (it sets gtid_slave_pos to the copy's position).",
+        f"--events --triggers --databases {db} > {db}.sql (or mariabackup; MySQL 8: "
+        "mysqldump --set-gtid-purged=ON or the clone plugin).",
+        f"On this server: STOP SLAVE; RESET SLAVE ALL; DROP DATABASE {db}; RESET MASTER; "
+        "(drops the diverged copy and its errant binary log and GTIDs).",
+        f"Load {db}.sql here WITHOUT binary logging, so the load adds no transactions of "
+        f"this server's own: mariadb -h {url.host} -P {url.port} "
+        f"--init-command=\"SET SESSION sql_log_bin = 0\" < {db}.sql (it sets "
+        "gtid_slave_pos to the copy's position).",
+        f"Make the loaded events a replica's and forget what that wrote: ALTER EVENT "
+        f"{db}.ev_run_aggregation DISABLE ON SLAVE; ALTER EVENT {db}.ev_apply_retention "
+        "DISABLE ON SLAVE; RESET MASTER;",
         f"CHANGE MASTER TO MASTER_HOST = '{new_primary.host}', MASTER_PORT = "
         f"{new_primary.port}, MASTER_USER = ..., MASTER_PASSWORD = ..., MASTER_USE_GTID = "
         "slave_pos; START SLAVE; (MySQL 8: CHANGE REPLICATION SOURCE TO ... "
