@@ -9,9 +9,10 @@ CREATE PROCEDURE aggregate_ride_years_range(
 Description
 -----------
 Internal: rewrites yearly_ride_stats for every local year in [p_from_year,
-p_to_year): the range''s rows are deleted, then one INSERT ... SELECT sums the
-daily_ride_stats rows of each year per ride (days_covered = how many). Does
-not commit or log.
+p_to_year): the range''s rows are deleted, then, year by year, one INSERT ...
+SELECT sums the daily_ride_stats rows of the year per ride (days_covered = how
+many; one year per statement keeps the grouping key the ride alone). Does not
+commit or log.
 
 Parameters
 ----------
@@ -26,34 +27,39 @@ CALL aggregate_ride_years_range(2026, 2027, UTC_TIMESTAMP(), @rows);
 -- @rows = rides with snapshots in 2026
 '
 BEGIN
+    DECLARE v_year SMALLINT;
+
     DELETE FROM yearly_ride_stats
      WHERE year >= p_from_year
        AND year < p_to_year;
 
-    INSERT INTO yearly_ride_stats
-        (year, ride_id, park_id, days_covered, sample_count, open_sample_count, operating_samples, down_samples, closed_samples, refurbishment_samples, wait_sum, wait_count, peak_wait_minutes, aggregated_at)
-    SELECT YEAR(d.stat_date),
-           d.ride_id,
-           MAX(d.park_id),
-           COUNT(*),
-           SUM(d.sample_count),
-           SUM(d.open_sample_count),
-           SUM(d.operating_samples),
-           SUM(d.down_samples),
-           SUM(d.closed_samples),
-           SUM(d.refurbishment_samples),
-           SUM(d.wait_sum),
-           SUM(d.wait_count),
-           MAX(d.peak_wait_minutes),
-           p_now
-      FROM daily_ride_stats AS d
-     WHERE d.stat_date >= MAKEDATE(p_from_year, 1)
-       AND d.stat_date < MAKEDATE(p_to_year, 1)
-     GROUP BY YEAR(d.stat_date), d.ride_id;
-
-    SELECT COUNT(*)
-      INTO p_rows
-      FROM yearly_ride_stats
-     WHERE year >= p_from_year
-       AND year < p_to_year;
+    SET p_rows = 0;
+    SET v_year = p_from_year;
+    WHILE v_year < p_to_year DO
+        INSERT INTO yearly_ride_stats
+            (year, ride_id, park_id, days_covered, sample_count, open_sample_count,
+             operating_samples, down_samples, closed_samples, refurbishment_samples,
+             wait_sum, wait_count, peak_wait_minutes, aggregated_at)
+        SELECT v_year,
+               d.ride_id,
+               MAX(d.park_id),
+               COUNT(*),
+               SUM(d.sample_count),
+               SUM(d.open_sample_count),
+               SUM(d.operating_samples),
+               SUM(d.down_samples),
+               SUM(d.closed_samples),
+               SUM(d.refurbishment_samples),
+               SUM(d.wait_sum),
+               SUM(d.wait_count),
+               MAX(d.peak_wait_minutes),
+               p_now
+          FROM daily_ride_stats AS d
+         WHERE d.stat_date >= MAKEDATE(v_year, 1)
+           AND d.stat_date < MAKEDATE(v_year + 1, 1)
+         GROUP BY d.ride_id;
+        -- The year's rows were deleted above: every row of the year is one inserted.
+        SET p_rows = p_rows + ROW_COUNT();
+        SET v_year = v_year + 1;
+    END WHILE;
 END
