@@ -30,6 +30,21 @@ problem = missing / differs / extra, the columns that differ, expected and store
 sample_count, and ride_id for the ride levels), then a one-row summary. Logged as job_type verify
 (rows_affected = differences). Fix differences with backfill_aggregates().
 
+On a read-only server (@@read_only or innodb_read_only set, whatever the
+caller''s privileges: a replica written even by SUPER gets errant
+transactions) it writes no base table and logs nothing: each table the
+recomputation writes (the hourly, daily, weekly, yearly and running park
+tables, the hourly, daily and yearly ride tables) is first shadowed by a
+TEMPORARY table of the same name (verify_shadows_create) holding the stored rows
+the recomputation reads (the hours of the checked days, every day of the
+years and weeks it re-sums), the same procedures then write the shadows, the
+comparison reads them, and they are dropped (verify_shadows_drop); the
+summary says so. Works for a database-level user (no SUPER or READ_ONLY
+ADMIN), with binlog_format ROW or MIXED (it never uses CREATE ... LIKE or
+CREATE ... SELECT, which MariaDB would write to the replica''s binary log under
+MIXED). Costs more there: a year''s daily ride rows are copied (about 700,000
+for 1,900 rides).
+
 Parameters
 ----------
 p_from_utc (DATETIME): start of the range, UTC (rounded down to the hour).
@@ -71,13 +86,19 @@ BEGIN
     DECLARE v_ignored BIGINT;
     DECLARE v_differences BIGINT DEFAULT 0;
     DECLARE v_summary VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+    -- Decided by the server's state, never by the caller's privileges: a replica
+    -- written by a SUPER account gets errant transactions.
+    DECLARE v_read_only TINYINT DEFAULT (@@GLOBAL.read_only <> 0 OR @@GLOBAL.innodb_read_only <> 0);
 
     DECLARE EXIT HANDLER FOR SQLEXCEPTION
     BEGIN
         ROLLBACK;
+        CALL verify_shadows_drop();
         DO RELEASE_LOCK(v_lock_name);
         RESIGNAL;
     END;
+
+    CALL verify_shadows_drop();
 
     SET SESSION tmp_table_size = GREATEST(@@SESSION.tmp_table_size, 67108864);
     -- The differences live in a MEMORY table, which the final ROLLBACK leaves alone.
@@ -167,32 +188,23 @@ BEGIN
     SET v_week_to = v_day_to - INTERVAL (DAYOFWEEK(v_day_to - INTERVAL 1 DAY) - 1) DAY;
 
     -- The stored rows, as they are now.
-    DROP TEMPORARY TABLE IF EXISTS verify_hourly_stored;
-    DROP TEMPORARY TABLE IF EXISTS verify_daily_stored;
-    DROP TEMPORARY TABLE IF EXISTS verify_yearly_stored;
-    DROP TEMPORARY TABLE IF EXISTS verify_weekly_stored;
-    DROP TEMPORARY TABLE IF EXISTS verify_running_stored;
-    CREATE TEMPORARY TABLE verify_hourly_stored ENGINE = InnoDB AS
-    SELECT *
-      FROM hourly_park_stats
-     WHERE hour_start_utc >= v_from
-       AND hour_start_utc < v_compare_to;
-    CREATE TEMPORARY TABLE verify_daily_stored ENGINE = InnoDB AS
-    SELECT *
-      FROM daily_park_stats
-     WHERE stat_date >= COALESCE(v_day_from, '9999-12-31')
-       AND stat_date < COALESCE(v_day_to, '1000-01-01');
-    CREATE TEMPORARY TABLE verify_weekly_stored ENGINE = InnoDB AS
-    SELECT *
-      FROM weekly_park_stats
-     WHERE week_start >= COALESCE(v_week_from, '9999-12-31')
-       AND week_start < COALESCE(v_week_to, '1000-01-01');
+    CALL verify_table_copy('hourly_park_stats', 'verify_hourly_stored', 'hour_start_utc',
+                           v_from, v_compare_to);
+    CALL verify_table_copy('daily_park_stats', 'verify_daily_stored', 'stat_date',
+                           v_day_from, v_day_to);
+    CALL verify_table_copy('weekly_park_stats', 'verify_weekly_stored', 'week_start',
+                           v_week_from, v_week_to);
     CALL verify_ride_levels(0, v_from, v_compare_to, v_day_from, v_day_to,
                             YEAR(v_first_day), YEAR(v_to));
-    CREATE TEMPORARY TABLE verify_yearly_stored ENGINE = InnoDB AS
-    SELECT *
-      FROM yearly_park_stats
-     WHERE year BETWEEN YEAR(v_first_day) AND YEAR(v_to);
+    CALL verify_table_copy('yearly_park_stats', 'verify_yearly_stored', 'year',
+                           YEAR(v_first_day), YEAR(v_to) + 1);
+
+    -- A read-only server: the tables the recomputation writes are shadowed by
+    -- temporary copies, which it then writes and the comparison reads.
+    IF v_read_only THEN
+        CALL verify_shadows_create(v_from, v_compare_to, v_day_from, v_day_to, v_week_from, v_week_to,
+                                   YEAR(v_first_day), YEAR(v_to), v_running_from, v_running_to);
+    END IF;
 
     DROP TEMPORARY TABLE IF EXISTS verify_differences;
     CREATE TEMPORARY TABLE verify_differences (
@@ -263,11 +275,8 @@ BEGIN
     CALL aggregate_ride_years_range(YEAR(v_first_day), YEAR(v_to) + 1, v_now, v_ignored);
     -- The running rows move with every new snapshot: copied right before their
     -- recomputation (a snapshot recorded in between shows up as a difference).
-    CREATE TEMPORARY TABLE verify_running_stored ENGINE = InnoDB AS
-    SELECT *
-      FROM running_daily_park_stats
-     WHERE stat_date >= v_running_from
-       AND stat_date <= v_running_to;
+    CALL verify_table_copy('running_daily_park_stats', 'verify_running_stored', 'stat_date',
+                           v_running_from, v_running_to + INTERVAL 1 DAY);
     IF v_running_from <= v_running_to THEN
         CALL running_daily_refresh(NULL, v_running_from, v_running_to);
         SELECT COUNT(*)
@@ -457,6 +466,7 @@ BEGIN
        AND e.park_id = a.park_id
      WHERE e.park_id IS NULL;
     ROLLBACK;
+    CALL verify_shadows_drop();
     DO RELEASE_LOCK(v_lock_name);
 
     DROP TEMPORARY TABLE verify_hourly_stored;
@@ -474,8 +484,8 @@ BEGIN
                            IF(v_differences = 0, 'no difference',
                               CONCAT(v_differences, ' DIFFERENCE(S) (fix with backfill_aggregates)')),
                            ' in ', ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1),
-                           ' ms');
-    IF @@GLOBAL.read_only = 0 AND @@innodb_read_only = 0 THEN
+                           ' ms', IF(v_read_only, ' (read-only server: recomputed in temporary tables, not logged)', ''));
+    IF NOT v_read_only THEN
         INSERT INTO aggregation_job_log
             (job_type, period_start, period_end, status, started_at, finished_at, rows_affected,
              error_message)

@@ -14,8 +14,8 @@ Description
 Internal, the ride levels of verify_aggregates (kept apart so that each
 routine stays small): with p_compare = 0, copies the stored rows of
 hourly_ride_stats, daily_ride_stats and yearly_ride_stats in the ranges into
-temporary tables (before verify_aggregates recomputes them in its
-transaction); with p_compare = 1 (after the recomputation), writes every ride
+temporary tables with verify_table_copy (before verify_aggregates recomputes
+them in its transaction); with p_compare = 1 (after the recomputation), writes every ride
 row that is missing, differs or is extra into the temporary table
 verify_differences (levels hourly_ride, daily_ride, yearly_ride) and drops
 the copies.
@@ -35,23 +35,12 @@ CALL verify_ride_levels(0, ''2026-11-01 07:00:00'', ''2026-11-24 08:00:00'', ''2
 '
 BEGIN
     IF p_compare = 0 THEN
-        DROP TEMPORARY TABLE IF EXISTS verify_hourly_ride_stored;
-        DROP TEMPORARY TABLE IF EXISTS verify_daily_ride_stored;
-        DROP TEMPORARY TABLE IF EXISTS verify_yearly_ride_stored;
-        CREATE TEMPORARY TABLE verify_hourly_ride_stored ENGINE = InnoDB AS
-        SELECT *
-          FROM hourly_ride_stats AS e
-         WHERE e.hour_start_utc >= p_hours_from
-           AND e.hour_start_utc < p_hours_to;
-        CREATE TEMPORARY TABLE verify_daily_ride_stored ENGINE = InnoDB AS
-        SELECT *
-          FROM daily_ride_stats AS e
-         WHERE e.stat_date >= COALESCE(p_day_from, '9999-12-31')
-           AND e.stat_date < COALESCE(p_day_to, '1000-01-01');
-        CREATE TEMPORARY TABLE verify_yearly_ride_stored ENGINE = InnoDB AS
-        SELECT *
-          FROM yearly_ride_stats AS e
-         WHERE e.year BETWEEN p_year_from AND p_year_to;
+        CALL verify_table_copy('hourly_ride_stats', 'verify_hourly_ride_stored', 'hour_start_utc',
+                               p_hours_from, p_hours_to);
+        CALL verify_table_copy('daily_ride_stats', 'verify_daily_ride_stored', 'stat_date',
+                               p_day_from, p_day_to);
+        CALL verify_table_copy('yearly_ride_stats', 'verify_yearly_ride_stored', 'year',
+                               p_year_from, p_year_to + 1);
     ELSE
         INSERT INTO verify_differences
             (level, period_start, park_id, problem, columns_differing, expected_sample_count,
