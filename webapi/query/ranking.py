@@ -10,7 +10,7 @@ from webapi.db import Database
 from webapi.periods import Span
 from webapi.query.binds import Binds
 from webapi.query.metrics import TRENDS, metric_sql, split_previous, trend_sql, two_periods
-from webapi.query.render import open_flag, park_filter, sources, summed
+from webapi.query.render import Columns, open_flag, park_filter, sources, summed
 from webapi.query.spans import LocalDays
 from webapi.query.state import PlanCache, PlanState, span_years
 from webapi.query.vocabulary import PARKS
@@ -32,30 +32,6 @@ class Ranking:
     positive: bool = False
     places: int = 1
     totals: bool = False  # parks_tracked and all_downtime_hours over all parks
-
-
-class _Columns:
-    """The per-park summed columns the metrics read (c_<measure>: the period asked
-    for, p_<measure>: the previous one), in the order they are first used."""
-
-    def __init__(self):
-        self.names: dict[str, tuple[int, str]] = {}
-
-    def use(self, k: int, measure: str) -> str:
-        name = f"{'c' if k == 0 else 'p'}_{measure}"
-        self.names[name] = (k, measure)
-        return name
-
-    def of(self, alias: str, k: int):
-        """Measure -> the column of period k, read from ``alias``."""
-        return lambda measure: f"{alias}.{self.use(k, measure)}"
-
-    def aggregated(self, k: int, both: bool):
-        """Measure -> its sum over the sources (the column's own aggregate)."""
-        def aggregate(measure: str) -> str:
-            self.use(k, measure)
-            return summed(PARKS, measure, k if both else None)
-        return aggregate
 
 
 def ranked_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
@@ -81,7 +57,7 @@ def ranked_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     state = plans.get(db, days, disney_universal, span_years(current, previous))
     b = Binds()
     iv = b("interval", interval)
-    columns = _Columns()
+    columns = Columns(PARKS)
 
     # The outer fields, over the inner query's columns (alias g).
     keyed = list(dict.fromkeys([ranking.filter_on, ranking.sort_on]))

@@ -189,3 +189,28 @@ def summed(entity: Entity, measure: str, k: int | None = None) -> str:
     if k is None:
         return f"{how}(u.{measure})"
     return f"{how}(CASE WHEN u.k = {k} THEN u.{measure} END)"
+
+
+class Columns:
+    """The per-entity summed columns the metrics read (c_<measure>: the period asked
+    for, p_<measure>: the previous one), in the order they are first used."""
+
+    def __init__(self, entity: Entity):
+        self.entity = entity
+        self.names: dict[str, tuple[int, str]] = {}
+
+    def use(self, k: int, measure: str) -> str:
+        name = f"{'c' if k == 0 else 'p'}_{measure}"
+        self.names[name] = (k, measure)
+        return name
+
+    def of(self, alias: str, k: int):
+        """Measure -> the column of period k, read from ``alias``."""
+        return lambda measure: f"{alias}.{self.use(k, measure)}"
+
+    def aggregated(self, k: int, both: bool):
+        """Measure -> its sum over the sources (the column's own aggregate)."""
+        def aggregate(measure: str) -> str:
+            self.use(k, measure)
+            return summed(self.entity, measure, k if both else None)
+        return aggregate

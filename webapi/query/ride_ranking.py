@@ -12,7 +12,7 @@ from webapi.db import Database
 from webapi.periods import Span
 from webapi.query.binds import Binds
 from webapi.query.metrics import TRENDS, metric_sql, split_previous, trend_sql, two_periods
-from webapi.query.render import open_flag, park_filter, sources, summed
+from webapi.query.render import Columns, open_flag, park_filter, sources, summed
 from webapi.query.spans import LocalDays
 from webapi.query.state import PlanCache, span_years
 from webapi.query.vocabulary import RIDES
@@ -35,16 +35,6 @@ class RideRanking:
     positive: bool = False
     places: int = 2
     totals: bool = False  # rides_tracked and all_downtime_hours over all rides of the filter
-
-
-def _field_sql(name: str, measure, iv: str) -> str:
-    """A field over the rides' summed measures: a metric of period 0, previous_<metric>
-    of period 1, or a trend (its metric now against before)."""
-    if name in TRENDS:
-        base = TRENDS[name]
-        return trend_sql(metric_sql(base, measure(0), iv), metric_sql(base, measure(1), iv))
-    k, base = split_previous(name)
-    return metric_sql(base, measure(k), iv)
 
 
 def _is_open(b: Binds, after: datetime, until: datetime) -> str:
@@ -76,41 +66,56 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     ``total_rides`` (active rides of the filter), and
     unlisted rows (``listed`` 0) may follow the listed ones so that the totals come
     back when no ride is listed.
+
+    One statement, as for parks (``ranking.ranked_rows``): the innermost query sums
+    per ride the measures needed over the sources and computes the listing and
+    order fields once per ride; the rides of the filter are then ordered and
+    limited; the outer query computes the other fields for those rows only and
+    joins the names.
     """
-    fields = tuple(dict.fromkeys((*fields, ranking.listed_on,
-                                  *(f for f, _ in ranking.order if f != CURRENT_IS_OPEN))))
+    keyed = list(dict.fromkeys(
+        (ranking.listed_on, *(f for f, _ in ranking.order if f != CURRENT_IS_OPEN))))
+    fields = tuple(dict.fromkeys((*fields, *keyed)))
     both = two_periods(fields)
     previous = previous if both else None
     plans = plans or PlanCache(0)
     state = plans.get(db, days, disney_universal, span_years(current, previous))
     b = Binds()
     iv = b("interval", interval)
-    needed: set[str] = set()
+    columns = Columns(RIDES)
 
-    def measure(k: int):
-        def summed_measure(name: str) -> str:
-            needed.add(name)
-            return summed(RIDES, name, k if both else None)
-        return summed_measure
+    def field(name: str, measure) -> str:
+        """A field over summed measures (``measure(k)``: measure -> its SQL in period
+        k): a metric, previous_<metric>, or a trend (its metric now against before)."""
+        if name in TRENDS:
+            base = TRENDS[name]
+            return trend_sql(metric_sql(base, measure(0), iv), metric_sql(base, measure(1), iv))
+        k, base = split_previous(name)
+        return metric_sql(base, measure(k), iv)
 
-    # Level k: every ride's fields, once per ride (grouped, so materialised).
-    columns = [f"{_field_sql(name, measure, iv)} AS {name}" for name in fields]
+    # The listing and order fields, once per ride over the sums (level k) ...
+    keys = [f"{field(name, lambda k: columns.aggregated(k, both))} AS {name}" for name in keyed]
+    # ... the other fields for the listed rows only, over level k's columns (alias g).
+    select = [f"{field(name, lambda k: columns.of('g', k))} AS {name}"
+              for name in fields if name not in keyed]
     if ranking.totals:
-        columns += [f"{measure(0)('sample_count')} AS c_sample_count",
-                    f"{measure(0)('down_samples')} AS c_down_samples"]
+        columns.use(0, "sample_count")
+        columns.use(0, "down_samples")
     union = sources(b, RIDES, days, now=now, progress=state.progress,
                     all_entities=state.all_parks, current=current, previous=previous,
-                    live_window=live_window, needed=needed)
+                    live_window=live_window,
+                    needed={measure for _, measure in columns.names.values()})
     if union is None:
         return []
-    grouped = (f"SELECT r.ride_id, r.park_id, {', '.join(columns)}\n"
-               f"FROM (\n  {union}\n) u JOIN rides r ON r.ride_id = u.ride_id "
-               "JOIN parks p ON p.park_id = r.park_id\n"
-               f"WHERE {park_filter(b, disney_universal)}\nGROUP BY r.ride_id, r.park_id")
+    summed_columns = ",\n       ".join(f"{summed(RIDES, m, k if both else None)} AS {name}"
+                                       for name, (k, m) in columns.names.items())
+    grouped = (f"SELECT u.ride_id, {summed_columns},\n       {', '.join(keys)}\n"
+               f"FROM (\n  {union}\n) u\nGROUP BY u.ride_id")
 
     listed = f"k.{ranking.listed_on} IS NOT NULL"
     if ranking.positive:
         listed = f"({listed} AND ROUND(k.{ranking.listed_on}, {ranking.places}) > 0)"
+
     def order(a: str) -> str:
         """The ORDER BY of rows ``a``; the flag is never NULL, and in the inner query
         it is a column of the SELECT itself (named without ``a``)."""
@@ -125,17 +130,19 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     # The open flag is needed before the limit only when it orders the rides.
     sorted_on_flag = any(name == CURRENT_IS_OPEN for name, _ in ranking.order)
     flag = _is_open(b, now - live_window, now)
-    extra, where = "", f"WHERE {listed}\n"
+    extra, where = "", f" AND {listed}"
     if sorted_on_flag:
         extra += f", {flag.replace('g.ride_id', 'k.ride_id')} AS {CURRENT_IS_OPEN}"
     if ranking.totals:
         where = ""
         extra += (", SUM(CASE WHEN k.c_sample_count > 0 THEN 1 ELSE 0 END) OVER () "
                   "AS rides_tracked, SUM(k.c_down_samples) OVER () AS all_down_samples")
-    inner = (f"SELECT k.*, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k\n{where}"
-             f"ORDER BY listed DESC, {order('k')}, k.ride_id "
-             f"LIMIT {b('limit', limit)}")
-    outer = ["g.*", "r.name AS ride_name", "r.tier", "p.name AS park_name", "p.city",
+    # The rides of the filter (joined once per ride, after the sums), ordered and limited.
+    inner = (f"SELECT k.*, r.park_id, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k "
+             "JOIN rides r ON r.ride_id = k.ride_id JOIN parks p ON p.park_id = r.park_id\n"
+             f"WHERE {park_filter(b, disney_universal)}{where}\n"
+             f"ORDER BY listed DESC, {order('k')}, k.ride_id LIMIT {b('limit', limit)}")
+    outer = ["g.*", *select, "r.name AS ride_name", "r.tier", "p.name AS park_name", "p.city",
              "p.state_province", "p.country"]
     if not sorted_on_flag:
         outer.append(f"{flag} AS {CURRENT_IS_OPEN}")
