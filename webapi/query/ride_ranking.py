@@ -142,11 +142,13 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
              "JOIN rides r ON r.ride_id = k.ride_id JOIN parks p ON p.park_id = r.park_id\n"
              f"WHERE {park_filter(b, disney_universal)}{where}\n"
              f"ORDER BY listed DESC, {order('k')}, k.ride_id LIMIT {b('limit', limit)}")
-    outer = ["g.*", *select, "r.name AS ride_name", "r.tier", "p.name AS park_name", "p.city",
+    # Only what the answer reads (not the sums): fewer values for the driver to convert.
+    outer = ["g.ride_id", "g.park_id", "g.listed", *(f"g.{name}" for name in keyed), *select,
+             "r.name AS ride_name", "r.tier", "p.name AS park_name", "p.city",
              "p.state_province", "p.country"]
-    if not sorted_on_flag:
-        outer.append(f"{flag} AS {CURRENT_IS_OPEN}")
+    outer.append(f"g.{CURRENT_IS_OPEN}" if sorted_on_flag else f"{flag} AS {CURRENT_IS_OPEN}")
     if ranking.totals:
+        outer.append("g.rides_tracked")
         outer.append(f"downtime_hours_of(g.all_down_samples, {iv}) AS all_downtime_hours")
         outer.append(f"({total_rides(b, disney_universal)}) AS total_rides")
     sql = (f"SELECT {', '.join(outer)}{open_flag(b, now - live_window, now)}\n"
