@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pymysql
 import sqlparse
+from sqlparse.lexer import Lexer
+from sqlparse.tokens import Comment
 
 #: Bump when the way routines are created changes (sql_mode, charset...):
 #: every routine is then re-installed once.
@@ -58,6 +60,14 @@ class RoutineError(RuntimeError):
     """A routine file that cannot be installed (message names the file)."""
 
 
+def _without_comments(text: str) -> str:
+    """``text`` without its SQL comments, by sqlparse's lexer alone: sqlparse.format()
+    would also group the tokens, which sqlparse refuses for statements of more than
+    10,000 tokens (its MAX_GROUPING_TOKENS), and long procedures have that many."""
+    return "".join(value for ttype, value in Lexer.get_default_instance().get_tokens(text)
+                   if ttype not in Comment)
+
+
 @dataclass(frozen=True)
 class RoutineFile:
     path: Path
@@ -76,16 +86,14 @@ class RoutineFile:
     @classmethod
     def load(cls, path: Path) -> RoutineFile:
         text = path.read_text(encoding="utf-8")
-        statements = [
-            s for s in sqlparse.split(text) if sqlparse.format(s, strip_comments=True).strip()
-        ]
+        statements = [s for s in sqlparse.split(text) if _without_comments(s).strip()]
         if len(statements) != 1:
             raise RoutineError(
                 f"{path}: expected exactly one CREATE statement, found {len(statements)} "
                 "(one routine per file; no DELIMITER lines)"
             )
         statement = statements[0].strip().rstrip(";")
-        match = HEADER.match(sqlparse.format(statement, strip_comments=True))
+        match = HEADER.match(_without_comments(statement))
         if not match:
             raise RoutineError(
                 f"{path}: does not start with CREATE FUNCTION/PROCEDURE/VIEW/TRIGGER/EVENT"
