@@ -10,6 +10,11 @@ time; each month is aggregated with ``backfill_aggregates()`` and old raw
 data purged with ``apply_retention()`` as if the clock stood at the month's
 end, so the server never holds much more than the 90 raw days it keeps.
 
+``summarize_history(url_or_conn, first, last)`` writes days older than the raw
+data directly as daily park and ride rows (no raw rows: retention would have
+purged them), from the same model per park-slot, then lets the engine roll up
+their weeks and years (make run: everything but the last 3 days).
+
 The simulation (``ParkModel``) is shared with the live collector
 (``parkstats.collector``), which continues the same behaviour ride by ride
 through ``record_park_snapshot()``.
@@ -1280,17 +1285,17 @@ ON DUPLICATE KEY UPDATE
 
 def _summarize_day(cur, share: list[ParkModel], park_list: str, day: date, zone: ZoneInfo,
                    bounds: tuple[datetime, datetime], now: datetime, weights: dict[int, int],
-                   last_operated: dict[int, datetime]) -> tuple[int, int, dict[int, DayPlan]]:
-    """Writes one local day of the share's parks as daily ride and park rows; returns
-    (ride rows, park rows written or rewritten, each park's plan)."""
+                   last_operated: dict[int, datetime]) -> dict[int, DayPlan]:
+    """Writes one local day of the share's parks as daily ride and park rows; returns each
+    park's plan of the day."""
     plans = _stage_day(cur, share, day, zone, bounds, bounds[0],
                        bounds[1] - timedelta(minutes=SLOT_MINUTES), weights, last_operated,
                        SUMMARY_STEP)
     cur.execute(SUMMARY_DOWN)
     args = {"day": day, "day_start": bounds[0], "now": now, "step": SUMMARY_STEP}
-    rides = cur.execute(SUMMARY_RIDE_DAYS, args)
-    parks_n = cur.execute(SUMMARY_PARK_DAYS.replace("{parks}", park_list), args)
-    return rides, parks_n, plans
+    cur.execute(SUMMARY_RIDE_DAYS, args)
+    cur.execute(SUMMARY_PARK_DAYS.replace("{parks}", park_list), args)
+    return plans
 
 
 MARK_SUMMARIZED = """
@@ -1385,7 +1390,7 @@ def _summarize(conn, first, last, parks, workers, progress, models) -> SummaryRe
     all_days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     bar = Progress(len(all_days) * len(conns), label="park-share day",
                    enabled=bool(progress), lines=progress == "lines")
-    state = {"done": 0, "parks": 0, "rides": 0}
+    state = {"done": 0}
     lock = threading.Lock()
 
     def work(wconn, share: list[ParkModel]) -> None:
@@ -1393,7 +1398,7 @@ def _summarize(conn, first, last, parks, workers, progress, models) -> SummaryRe
         park_list = ",".join(str(m.park_id) for m in share)
         last_operated: dict[int, datetime] = {}
         for day in all_days:
-            rides, parks_n, plans = retry_deadlocks(lambda day=day: _summarize_day(
+            plans = retry_deadlocks(lambda day=day: _summarize_day(
                 wcur, share, park_list, day, zone, calendar[day], now, weights, last_operated))
             for m in share:  # the rides' last operation, for the next days' weights
                 plan = plans[m.park_id]
@@ -1404,8 +1409,6 @@ def _summarize(conn, first, last, parks, workers, progress, models) -> SummaryRe
                             last_operated[r.ride_id] = last_at
             with lock:
                 state["done"] += 1
-                state["parks"] += parks_n
-                state["rides"] += rides
                 bar.update(state["done"])
 
     try:
@@ -1435,5 +1438,10 @@ def _summarize(conn, first, last, parks, workers, progress, models) -> SummaryRe
         if status != "success":
             raise RuntimeError(f"aggregate_year({year}) after the summaries: {summary}")
     cur.execute(MARK_SUMMARIZED, {"boundary": boundary})
+    counts = []
+    for table in ("daily_park_stats", "daily_ride_stats"):
+        cur.execute(f"SELECT COUNT(*) FROM {table} WHERE stat_date BETWEEN %s AND %s "
+                    f"AND park_id IN ({','.join(['%s'] * len(ids))})", (first, last, *ids))
+        counts.append(cur.fetchone()[0])
     return SummaryResult(len(models), sum(len(m.rides) for m in models), first, last,
-                         state["parks"], state["rides"], time.monotonic() - began)
+                         *counts, time.monotonic() - began)

@@ -293,7 +293,8 @@ def test_summarized_days_add_up_and_roll_up(db_url, db):
     parks = rows(db, "SELECT * FROM daily_park_stats ORDER BY stat_date, park_id")
     rides = rows(db, "SELECT * FROM daily_ride_stats ORDER BY stat_date, ride_id")
     summarized = [p for p in parks if p["stat_date"] <= SUMMARY_LAST]
-    assert len(summarized) == summary.days * len(ids)
+    assert len(summarized) == summary.days * len(ids) == summary.park_rows
+    assert summary.ride_rows == sum(1 for r in rides if r["stat_date"] <= SUMMARY_LAST)
     assert {p["park_id"] for p in summarized} == ids
     # Every summarized day of a park: its additive measures are the sums of its rides'.
     by_park_day: dict = {}
