@@ -214,18 +214,21 @@ def worst(db: Database, days: LocalDays, plans: PlanCache, entity: Entity, *, sp
                     needed=_used({"value": metric(choice.metric)}), live_window=live_window)
     if union is None:
         return []
-    listed = "value IS NOT NULL"
+    listed = "k.value IS NOT NULL"
     if choice.positive:
-        listed += f" AND ROUND(value, {int(choice.places)}) > 0"
+        listed += f" AND ROUND(k.value, {int(choice.places)}) > 0"
     names = "p.park_id, p.name AS park_name, p.city, p.state_province, p.country"
     if entity is not PARKS:
         names += ", r.name AS ride_name, r.tier"
-    # Inner: summed and limited per entity (the filter needs the park); outer: names.
+    # Summed per entity first, then joined once per entity (the filter needs the park),
+    # listed and limited; outer: names.
     sql = (f"SELECT g.entity_id, g.value, {names}\nFROM (\n"
+           f"SELECT k.entity_id, k.value\nFROM (\n"
            f"SELECT u.{entity.key} AS entity_id, {value} AS value\n"
-           f"FROM (\n  {union}\n) u {joined(entity, 'u')}\n"
-           f"WHERE {park_filter(b, disney_universal)}\nGROUP BY u.{entity.key}\n"
-           f"HAVING {listed}\nORDER BY value DESC, entity_id LIMIT {b('limit', limit)}\n"
+           f"FROM (\n  {union}\n) u\nGROUP BY u.{entity.key}\n"
+           f") k {joined(entity, 'k', 'entity_id')}\n"
+           f"WHERE {park_filter(b, disney_universal)} AND {listed}\n"
+           f"ORDER BY k.value DESC, k.entity_id LIMIT {b('limit', limit)}\n"
            f") g {joined(entity, 'g', 'entity_id')}\nORDER BY g.value DESC, g.entity_id")
     return db.query(plans.formulas.expand(db, sql, state.routines), b.values)
 
