@@ -221,7 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     run_p = sub.add_parser("run", help="make run: database, migrations, demo, collector, API")
     run_p.add_argument("--port", type=int, default=5001)
     run_p.add_argument("--days", type=int, default=None,
-                       help="demo history on first run (default: from Jan 1 of last year)")
+                       help="on the first run, load the last DAYS days raw, ride by ride, "
+                            "instead of the default (Jan 1 of last year to 3 days ago as daily "
+                            "summaries, the last 3 days raw)")
     run_p.set_defaults(func=cmd_run)
     return parser
 
