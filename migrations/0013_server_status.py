@@ -26,7 +26,8 @@ def apply(conn):
     cur = conn.cursor()
     cur.execute("SELECT VERSION()")
     is_mariadb = "mariadb" in cur.fetchone()[0].lower()
-    source = "information_schema.GLOBAL_STATUS" if is_mariadb else "performance_schema.global_status"
+    source = ("information_schema.GLOBAL_STATUS" if is_mariadb
+              else "performance_schema.global_status")
     cur.execute(VIEW.format(source=source))
 
 
