@@ -17,6 +17,10 @@ SELECT rs.ride_id AS ride_id,
        -- against 20 ms.)
        rs.park_id AS park_id,
        ps.recorded_at AS recorded_at,
+       -- The same instant as the ride row's own column: a reader of a few rides bounds
+       -- it too, so that the optimizer can start from those rides' rows by
+       -- (ride_id, recorded_at) instead of every park snapshot of the range.
+       rs.recorded_at AS ride_recorded_at,
        ps.park_open AS park_open,
        rs.status AS status,
        rs.wait_minutes AS wait_minutes,

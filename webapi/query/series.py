@@ -129,6 +129,8 @@ def _bucket_sources(b: Binds, entity: Entity, axis: Axis, reads: list[Read], sco
                       f"DIV {step} * {step}, CAST({origin} AS DATETIME))")
         where = (f"{_in_ranges(rb, time, read.ranges, read.skipped)} "
                  f"AND {a}.{scope.column} IN ({rb.each('id', scope.ids)})")
+        if read.level is Level.RAW and entity.raw_own_time:
+            where += f" AND {_in_ranges(rb, f'{a}.{entity.raw_own_time}', read.ranges)}"
         how = "raw" if read.level is Level.RAW else "row"
         group = f" GROUP BY {a}.{entity.key}, bucket" if how == "raw" else ""
         out.append(f"SELECT {a}.{entity.key}, {bucket} AS bucket, "

@@ -35,6 +35,9 @@ class Entity:
     snapshots: str  # the raw table itself (latest snapshot, open flag)
     measures: tuple[str, ...]  # the summed columns every level holds
     maxima: tuple[str, ...]  # the measures combined with MAX instead of SUM
+    # The raw rows' own time column where RAW's recorded_at is the park snapshot's
+    # (rides): a read of a few entities bounds it too, so it starts from their rows.
+    raw_own_time: str | None = None
 
     def __post_init__(self):
         missing = REQUIRED - self.levels
@@ -81,5 +84,6 @@ RIDES = Entity(
               "closed_samples", "refurbishment_samples", "wait_sum", "wait_count",
               "peak_wait_minutes"),
     maxima=("peak_wait_minutes",),
+    raw_own_time="ride_recorded_at",
 )
 
