@@ -7,9 +7,15 @@ Description
 Recomputes the aggregates of the UTC range [p_from_utc, p_to_utc) from raw
 snapshots and reports every bucket whose stored row differs, changing
 nothing. It recomputes with the very procedures the cycle uses
-(aggregate_hours_range, aggregate_days_range, aggregate_years_range) inside a
-transaction that it rolls back, so verification can never drift from the
-formulas it verifies. Checked:
+(aggregate_hours_range, aggregate_days_range, aggregate_years_range), so
+verification can never drift from the formulas it verifies, into TEMPORARY
+tables: each table the recomputation writes (the hourly, daily, weekly, yearly
+and running park tables, the hourly, daily and yearly ride tables) is first
+shadowed, for this session only, by a TEMPORARY table of the same name
+(verify_shadows_create) holding the stored rows the recomputation reads (the
+hours of the checked days, every day of the years and weeks it re-sums); the
+same procedures then write the shadows, the comparison reads them, and they
+are dropped (verify_shadows_drop). Checked:
   hourly: every aggregated hour (before the hourly watermark or in a range
           a backfill aggregated ahead of it; raw data not purged) from
           park_snapshots;
@@ -25,6 +31,18 @@ formulas it verifies. Checked:
           hours, days and years (a stored ride row the recomputation does not
           have is extra).
 Holds the aggregation lock meanwhile (a cycle that starts then is skipped).
+
+Never blocks writers: no base table is written and no transaction is held
+open, and its statements run READ COMMITTED (verify_isolation; the caller''s
+level is restored at the end, even on failure), so that reading raw snapshots
+and aggregates into temporary tables is a consistent read that locks nothing
+(with binlog_format ROW or MIXED): the collector (record_park_snapshot, for
+the current hour or a late one in the range) and the DBA''s other sessions go
+on meanwhile. A transaction the caller left open is committed first. What it
+costs: copying the stored rows twice (once to compare, once into the shadows,
+a year of daily ride rows, about 700,000 for 1,900 rides, among them) and the
+space of the temporary tables (tmp_table_size and max_heap_table_size are
+raised for the session).
 Returns two result sets: the differences (level, period_start, park_id,
 problem = missing / differs / extra, the columns that differ, expected and stored
 sample_count, and ride_id for the ride levels), then a one-row summary. Logged as job_type verify
@@ -32,18 +50,10 @@ sample_count, and ride_id for the ride levels), then a one-row summary. Logged a
 
 On a read-only server (@@read_only or innodb_read_only set, whatever the
 caller''s privileges: a replica written even by SUPER gets errant
-transactions) it writes no base table and logs nothing: each table the
-recomputation writes (the hourly, daily, weekly, yearly and running park
-tables, the hourly, daily and yearly ride tables) is first shadowed by a
-TEMPORARY table of the same name (verify_shadows_create) holding the stored rows
-the recomputation reads (the hours of the checked days, every day of the
-years and weeks it re-sums), the same procedures then write the shadows, the
-comparison reads them, and they are dropped (verify_shadows_drop); the
-summary says so. Works for a database-level user (no SUPER or READ_ONLY
-ADMIN), with binlog_format ROW or MIXED (it never uses CREATE ... LIKE or
-CREATE ... SELECT, which MariaDB would write to the replica''s binary log under
-MIXED). Costs more there: a year''s daily ride rows are copied (about 700,000
-for 1,900 rides).
+transactions) it logs nothing, and the summary says so; it runs the same way
+otherwise. Works for a database-level user (no SUPER or READ_ONLY ADMIN),
+with binlog_format ROW or MIXED (it never uses CREATE ... LIKE or CREATE ...
+SELECT, which MariaDB would write to a replica''s binary log under MIXED).
 
 Parameters
 ----------
@@ -86,22 +96,32 @@ BEGIN
     DECLARE v_ignored BIGINT;
     DECLARE v_differences BIGINT DEFAULT 0;
     DECLARE v_summary VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+    DECLARE v_isolation VARCHAR(32) CHARACTER SET ascii COLLATE ascii_general_ci DEFAULT NULL;
+    DECLARE v_ignored_level VARCHAR(32) CHARACTER SET ascii COLLATE ascii_general_ci;
     -- Decided by the server's state, never by the caller's privileges: a replica
     -- written by a SUPER account gets errant transactions.
     DECLARE v_read_only TINYINT DEFAULT (@@GLOBAL.read_only <> 0 OR @@GLOBAL.innodb_read_only <> 0);
 
     DECLARE EXIT HANDLER FOR SQLEXCEPTION
     BEGIN
-        ROLLBACK;
         CALL verify_shadows_drop();
         DO RELEASE_LOCK(v_lock_name);
+        IF v_isolation IS NOT NULL THEN
+            CALL verify_isolation(v_isolation, v_ignored_level);
+        END IF;
         RESIGNAL;
     END;
 
+    -- READ COMMITTED: copying base rows into temporary tables locks none of them
+    -- (REPEATABLE READ would take shared next-key locks on every row read, which
+    -- block the collector). The caller's open transaction, if any, ends here, so
+    -- that the level applies from the first read on.
+    CALL verify_isolation('READ-COMMITTED', v_isolation);
+    COMMIT;
     CALL verify_shadows_drop();
 
     SET SESSION tmp_table_size = GREATEST(@@SESSION.tmp_table_size, 67108864);
-    -- The differences live in a MEMORY table, which the final ROLLBACK leaves alone.
+    -- The differences live in a MEMORY table.
     SET SESSION max_heap_table_size = GREATEST(@@SESSION.max_heap_table_size, 268435456);
 
     IF COALESCE(GET_LOCK(v_lock_name, 60), 0) = 0 THEN
@@ -199,12 +219,10 @@ BEGIN
     CALL verify_table_copy('yearly_park_stats', 'verify_yearly_stored', 'year',
                            YEAR(v_first_day), YEAR(v_to) + 1);
 
-    -- A read-only server: the tables the recomputation writes are shadowed by
-    -- temporary copies, which it then writes and the comparison reads.
-    IF v_read_only THEN
-        CALL verify_shadows_create(v_from, v_compare_to, v_day_from, v_day_to, v_week_from, v_week_to,
-                                   YEAR(v_first_day), YEAR(v_to), v_running_from, v_running_to);
-    END IF;
+    -- The tables the recomputation writes are shadowed by temporary copies, which
+    -- it then writes and the comparison reads: no base table is written.
+    CALL verify_shadows_create(v_from, v_compare_to, v_day_from, v_day_to, v_week_from, v_week_to,
+                               YEAR(v_first_day), YEAR(v_to), v_running_from, v_running_to);
 
     DROP TEMPORARY TABLE IF EXISTS verify_differences;
     CREATE TEMPORARY TABLE verify_differences (
@@ -218,8 +236,7 @@ BEGIN
         ride_id               INT UNSIGNED NULL
     ) ENGINE = MEMORY;
 
-    -- Recompute with the cycle's own procedures, compare, and roll it all back.
-    START TRANSACTION;
+    -- Recompute with the cycle's own procedures into the shadows, and compare.
     IF v_hourly_to > v_from THEN
         CALL aggregate_hours_range(v_from, v_hourly_to, v_now, v_hours);
         CALL aggregate_ride_hours_range(v_from, v_hourly_to, v_now, v_ignored);
@@ -465,7 +482,6 @@ BEGIN
         ON e.stat_date = a.stat_date
        AND e.park_id = a.park_id
      WHERE e.park_id IS NULL;
-    ROLLBACK;
     CALL verify_shadows_drop();
     DO RELEASE_LOCK(v_lock_name);
 
@@ -484,7 +500,7 @@ BEGIN
                            IF(v_differences = 0, 'no difference',
                               CONCAT(v_differences, ' DIFFERENCE(S) (fix with backfill_aggregates)')),
                            ' in ', ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1),
-                           ' ms', IF(v_read_only, ' (read-only server: recomputed in temporary tables, not logged)', ''));
+                           ' ms', IF(v_read_only, ' (read-only server: not logged)', ''));
     IF NOT v_read_only THEN
         INSERT INTO aggregation_job_log
             (job_type, period_start, period_end, status, started_at, finished_at, rows_affected,
@@ -501,6 +517,7 @@ BEGIN
      ORDER BY FIELD(level, 'hourly', 'daily', 'weekly', 'yearly', 'running', 'hourly_ride',
                     'daily_ride', 'yearly_ride'), period_start, park_id, ride_id;
     DROP TEMPORARY TABLE verify_differences;
+    CALL verify_isolation(v_isolation, v_ignored_level);
 
     SELECT v_summary AS summary,
            v_hours AS hourly_checked,

@@ -15,7 +15,7 @@ Internal, the ride levels of verify_aggregates (kept apart so that each
 routine stays small): with p_compare = 0, copies the stored rows of
 hourly_ride_stats, daily_ride_stats and yearly_ride_stats in the ranges into
 temporary tables with verify_table_copy (before verify_aggregates recomputes
-them in its transaction); with p_compare = 1 (after the recomputation), writes every ride
+them into its shadows); with p_compare = 1 (after the recomputation), writes every ride
 row that is missing, differs or is extra into the temporary table
 verify_differences (levels hourly_ride, daily_ride, yearly_ride) and drops
 the copies.

@@ -14,7 +14,7 @@ CREATE PROCEDURE verify_shadows_create(
     COMMENT '
 Description
 -----------
-Internal, for verify_aggregates on a read-only server: shadows each table
+Internal, for verify_aggregates: shadows each table
 its recomputation writes with a TEMPORARY table of the same name
 (verify_table_copy) holding the stored rows the recomputation reads, so that
 the cycle''s own procedures write the shadows and nothing is written to a base

@@ -5,7 +5,7 @@ CREATE PROCEDURE verify_shadows_drop()
 Description
 -----------
 Internal, for verify_aggregates: drops the temporary tables that shadow the
-aggregate tables while it recomputes on a read-only server (hourly, daily,
+aggregate tables while it recomputes (hourly, daily,
 weekly, yearly and running park tables, hourly, daily and yearly ride
 tables: what the recomputation writes), so that the session reads the base
 tables again. DROP TEMPORARY TABLE never touches a base table; a shadow that

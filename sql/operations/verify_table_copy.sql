@@ -16,7 +16,7 @@ unique keys, and fills it with the rows of p_table whose p_column is in
 [p_from, p_to) (none when a bound is NULL). A temporary table of that name
 is dropped first. With p_copy = p_table the copy shadows the base table for
 the rest of the session: every statement naming p_table then reads and writes
-the copy (this is how verify_aggregates recomputes on a read-only server);
+the copy (this is how verify_aggregates recomputes without writing a base table);
 DROP TEMPORARY TABLE p_table ends it (verify_shadows_drop).
 
 The copy is created with explicit column definitions, never CREATE ... LIKE
