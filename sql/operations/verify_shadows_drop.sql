@@ -12,6 +12,10 @@ tables again. DROP TEMPORARY TABLE never touches a base table; a shadow that
 does not exist is skipped. verify_aggregates calls it before it starts, at
 its end and when it fails.
 
+Parameters
+----------
+None.
+
 Example
 -------
 CALL verify_shadows_drop();
