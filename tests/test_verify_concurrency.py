@@ -136,7 +136,8 @@ def test_verify_never_blocks_the_collector(db, db_url):
     def verify() -> None:
         started = time.monotonic()
         try:
-            outcome["results"] = call(verifier, "verify_aggregates", START, NOW + timedelta(hours=1))
+            outcome["results"] = call(verifier, "verify_aggregates", START,
+                                      NOW + timedelta(hours=1))
         except Exception as exc:  # reported by the main thread
             outcome["error"] = exc
         outcome["seconds"] = time.monotonic() - started
