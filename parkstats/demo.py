@@ -34,6 +34,7 @@ import random
 import sys
 import threading
 import time
+import weakref
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ import pymysql
 
 from parkstats.db import DatabaseUrl, connect
 from parkstats.demo_parks import PARKS, ParkInfo
+from webapi.formulas import expand_calls, read_formulas
 
 SLOT_MINUTES = 5
 EPOCH = datetime(2000, 1, 1)
@@ -513,8 +515,9 @@ FROM (
 # ride_wait() is the same in Python).
 _WAIT = "LEAST(300, GREATEST(5, 5 * ROUND({wave} * {wf} * (0.75 + 0.5 * {noise}) / 5)))"
 _NOISE = "MOD(r.ride_id * 40503 + s.g * 2654435761, 1000003) / 1000003"
-# A park snapshot's shame score from its weights (the formula of park_snapshots_derive).
-_SHAME = "ROUND({down} / NULLIF({total}, 0) * 10, 2)"
+# A park snapshot's shame score from its weights: the stored function, written in place
+# by with_formulas() before the statement runs.
+_SHAME = "snapshot_shame_score_of({down}, {total})"
 _DOWN_IDX = "(CASE r.track " + " ".join(
     f"WHEN {k} THEN s.d{k}" for k in range(1, MAX_TRACKS + 1)) + " END)"
 _IS_DOWN = f"(s.park_open = 1 AND r.state = 0 AND {_DOWN_IDX} = r.idx)"
@@ -640,6 +643,33 @@ class LoadResult:
                 f"{self.parks} parks ({self.rides} rides), {self.days} day(s) from "
                 f"{self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M} UTC, in "
                 f"{self.seconds:.0f} s ({rate:,.0f} rows/s)")
+
+
+class _CursorQueries:
+    """What webapi.formulas.read_formulas reads through: ``query(sql, params)`` -> dict
+    rows, on the connection of a demo cursor."""
+
+    def __init__(self, cur):
+        self.conn = cur.connection
+
+    def query(self, sql: str, params) -> list[dict]:
+        with self.conn.cursor(pymysql.cursors.DictCursor) as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+
+
+_FORMULAS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def with_formulas(cur, sql: str) -> str:
+    """``sql`` with its metric function calls (snapshot_shame_score_of) written in place
+    from their installed definitions, as the API does (webapi.formulas): the formula
+    stays defined once, in sql/metrics, without a function call per row. The
+    definitions are read once per connection."""
+    formulas = _FORMULAS.get(cur.connection)
+    if formulas is None:
+        formulas = _FORMULAS[cur.connection] = read_formulas(_CursorQueries(cur))
+    return expand_calls(sql, formulas)
 
 
 def ride_wait(wave: float, factor: float, ride_id: int, g: int) -> int | None:
@@ -946,7 +976,7 @@ def _write_day(cur, share: list[ParkModel], day: date, zone: ZoneInfo,
             "first": max(start, day_start), "last": min(end, day_end)}
     ids = ",".join(str(m.park_id) for m in share)
     cur.execute(OPERATING_DAYS.replace("{parks}", ids), args)
-    parks_n = cur.execute(PARK_ROWS.replace("{parks}", ids), args)
+    parks_n = cur.execute(with_formulas(cur, PARK_ROWS.replace("{parks}", ids)), args)
     return rides, parks_n
 
 
@@ -1294,7 +1324,7 @@ def _summarize_day(cur, share: list[ParkModel], park_list: str, day: date, zone:
     cur.execute(SUMMARY_DOWN)
     args = {"day": day, "day_start": bounds[0], "now": now, "step": SUMMARY_STEP}
     cur.execute(SUMMARY_RIDE_DAYS, args)
-    cur.execute(SUMMARY_PARK_DAYS.replace("{parks}", park_list), args)
+    cur.execute(with_formulas(cur, SUMMARY_PARK_DAYS.replace("{parks}", park_list)), args)
     return plans
 
 

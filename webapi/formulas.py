@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass
 
 FUNCTIONS = ("shame_score_of", "uptime_percentage_of", "downtime_hours_of", "avg_wait_of",
-             "rides_reporting_of", "trend_percentage_of")
+             "rides_reporting_of", "trend_percentage_of", "snapshot_shame_score_of")
 
 _CALL = re.compile(r"\b(" + "|".join(FUNCTIONS) + r")\(")
 _RETURN = re.compile(r"^\s*RETURN\s+(.+?)\s*;?\s*$", re.S | re.I)

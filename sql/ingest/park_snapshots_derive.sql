@@ -126,7 +126,7 @@ BEGIN
            ps.rides_refurbishment = a.rides_refurbishment,
            ps.weight_total = a.weight_total,
            ps.weight_down = a.weight_down,
-           ps.shame_score = ROUND(a.weight_down / NULLIF(a.weight_total, 0) * 10, 2),
+           ps.shame_score = snapshot_shame_score_of(a.weight_down, a.weight_total),
            ps.avg_wait_minutes = a.avg_wait_minutes,
            ps.peak_wait_minutes = a.peak_wait_minutes,
            ps.rides_reporting = a.rides_reporting
@@ -137,7 +137,7 @@ BEGIN
                 AND ps.rides_refurbishment <=> a.rides_refurbishment
                 AND ps.weight_total <=> a.weight_total
                 AND ps.weight_down <=> a.weight_down
-                AND ps.shame_score <=> ROUND(a.weight_down / NULLIF(a.weight_total, 0) * 10, 2)
+                AND ps.shame_score <=> snapshot_shame_score_of(a.weight_down, a.weight_total)
                 AND ps.avg_wait_minutes <=> a.avg_wait_minutes
                 AND ps.peak_wait_minutes <=> a.peak_wait_minutes
                 AND ps.rides_reporting <=> a.rides_reporting);
