@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pymysql
 
-from parkstats.db import DatabaseUrl, connect
+from parkstats.db import DatabaseUrl, connect, is_mariadb
 
 
 class ChecksumError(RuntimeError):
@@ -84,10 +84,6 @@ def table_checksums(conn: pymysql.Connection, table: str | None) -> dict[str, Ta
     return {name: TableChecksum(name, int(count), int(checksum), ignored)
             for name, count, checksum, ignored in
             ((r[0], r[1], r[2], r[4]) for r in result)}
-
-
-def is_mariadb(conn: pymysql.Connection) -> bool:
-    return "mariadb" in conn.get_server_info().lower()
 
 
 def log_position(conn: pymysql.Connection) -> str:

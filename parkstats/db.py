@@ -89,6 +89,11 @@ def connect(url: DatabaseUrl | str, *, database: bool = True, **extra) -> pymysq
     return pymysql.connect(**kwargs)
 
 
+def is_mariadb(conn: pymysql.Connection) -> bool:
+    """Whether the connected server is MariaDB (else MySQL), from its handshake."""
+    return "mariadb" in conn.get_server_info().lower()
+
+
 def create_database(url: DatabaseUrl) -> None:
     """Create the URL's database (utf8mb4) if it does not exist (an existing one is kept
     as it is: every parkstats table and routine declares its own character sets)."""

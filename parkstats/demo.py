@@ -1128,13 +1128,6 @@ def _end_session(conn: pymysql.Connection) -> None:
         pass  # the connection is gone (interrupted): the session's state went with it
 
 
-def demo_loaded(url: DatabaseUrl) -> bool:
-    """Whether the database already holds demo parks."""
-    with connect(url) as conn, conn.cursor() as cur:
-        cur.execute("SELECT COUNT(*) FROM parks")
-        return cur.fetchone()[0] > 0
-
-
 # -- older history as daily summaries ------------------------------------------------
 
 # Raw snapshots are kept 90 days (apply_retention), so the demo writes the days before its

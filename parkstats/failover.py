@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import pymysql
 import pymysql.cursors
 
-from parkstats.db import DatabaseUrl, connect
+from parkstats.db import DatabaseUrl, connect, is_mariadb
 
 #: Days of aggregates promote verifies (verify_aggregates over the last N days).
 VERIFY_DAYS = 2
@@ -94,10 +94,6 @@ def _scalar(cur, sql: str, args=None):
     cur.execute(sql, args)
     row = cur.fetchone()
     return None if row is None else row[0]
-
-
-def _is_mariadb(cur) -> bool:
-    return "mariadb" in str(_scalar(cur, "SELECT VERSION()")).lower()
 
 
 def _call(cur, sql: str, args=None) -> list[list[dict]]:
@@ -268,7 +264,7 @@ def mariadb_errant_gtids(old_binlog: str, new_binlog: str, new_applied: str) -> 
 
 def errant_gtids(old_cur, new_cur) -> list[str]:
     """The transactions the old primary (``old_cur``) has and the new one does not."""
-    if _is_mariadb(old_cur):
+    if is_mariadb(old_cur.connection):
         return mariadb_errant_gtids(_scalar(old_cur, "SELECT @@GLOBAL.gtid_binlog_pos"),
                                     _scalar(new_cur, "SELECT @@GLOBAL.gtid_binlog_pos"),
                                     _scalar(new_cur, "SELECT @@GLOBAL.gtid_slave_pos"))

@@ -96,6 +96,12 @@ def _has_super(cur) -> bool:
                for row in cur.fetchall())
 
 
+def binlog_unsupported(log_bin, binlog_format) -> bool:
+    """Whether the server logs by statement (binary logging on, binlog_format STATEMENT),
+    which parkstats does not support: migrate refuses it, /api/health reports it."""
+    return bool(int(log_bin)) and str(binlog_format).upper() == "STATEMENT"
+
+
 def check_server(cur, result: Preflight) -> None:
     """Version, read-only, binary logging, the event scheduler."""
     cur.execute("SELECT VERSION(), @@read_only, @@log_bin, @@event_scheduler, "
@@ -123,7 +129,7 @@ def check_server(cur, result: Preflight) -> None:
             f"the event scheduler is {scheduler}: the events are installed, but nothing is "
             "aggregated until event_scheduler = ON (server configuration, or SET GLOBAL "
             "event_scheduler = ON as an administrator)")
-    if int(log_bin) and str(binlog_format).upper() == "STATEMENT":
+    if binlog_unsupported(log_bin, binlog_format):
         result.problems.append(
             "binary logging is on with binlog_format = STATEMENT, which parkstats does not "
             "support: its routines write with statements that are unsafe to replicate as "

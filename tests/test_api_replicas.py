@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from api_support import (
-    PARKS,
     aggregate,
     insert_parks,
     insert_snapshots,
@@ -26,7 +25,7 @@ from api_support import (
 )
 from prometheus_client.parser import text_string_to_metric_families
 from replication_support import admin
-from test_api_ride_rankings import CLOSED_MEANS_DOWN, NOW, TIERS, build, load
+from test_api_ride_rankings import NOW, build, install
 from test_install import as_account, execute_all, script_statements
 
 from parkstats.db import DatabaseUrl, connect
@@ -114,16 +113,7 @@ def history(replication_pair):
         with conn.cursor() as cur:
             for event in EVENTS:
                 cur.execute(f"ALTER EVENT {event} DISABLE")
-        insert_parks(conn, PARKS[:3])
-        with conn.cursor() as cur:
-            cur.executemany("UPDATE parks SET closed_means_down = %s WHERE park_id = %s",
-                            [(v, k) for k, v in CLOSED_MEANS_DOWN.items()])
-            cur.executemany("INSERT INTO rides (ride_id, park_id, name, tier) "
-                            "VALUES (%s, %s, %s, %s)",
-                            [(r, r // 10, f"Ride {r}", t) for r, t in TIERS.items()])
-            cur.execute("UPDATE settings SET setting_value = '100000' "
-                        "WHERE setting_name = 'max_hours_per_cycle'")
-        load(conn, rows)
+        install(conn, rows)
     before, after = script_statements(pair.database)
     execute_all(pair.primary, before + after)
     pair.caught_up()

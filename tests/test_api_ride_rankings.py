@@ -124,22 +124,27 @@ def load(conn, rows: list[dict]) -> None:
     aggregate(conn, NOW)
 
 
+def install(conn, rows: list[dict]) -> None:
+    """The three parks, their rides (TIERS) and ``rows``, bulk loaded and aggregated."""
+    insert_parks(conn, PARKS[:3])
+    with conn.cursor() as cur:
+        cur.executemany("UPDATE parks SET closed_means_down = %s WHERE park_id = %s",
+                        [(v, k) for k, v in CLOSED_MEANS_DOWN.items()])
+        cur.executemany("INSERT INTO rides (ride_id, park_id, name, tier) "
+                        "VALUES (%s, %s, %s, %s)",
+                        [(r, r // 10, f"Ride {r}", t) for r, t in TIERS.items()])
+        cur.execute("UPDATE settings SET setting_value = '100000' "
+                    "WHERE setting_name = 'max_hours_per_cycle'")
+    load(conn, rows)
+
+
 @pytest.fixture(scope="module")
 def dataset(migrated_url, baseline_settings):
     rows = build()
     classify(rows)
     with connect(migrated_url) as conn:
         reset_database(conn, baseline_settings)
-        insert_parks(conn, PARKS[:3])
-        with conn.cursor() as cur:
-            cur.executemany("UPDATE parks SET closed_means_down = %s WHERE park_id = %s",
-                            [(v, k) for k, v in CLOSED_MEANS_DOWN.items()])
-            cur.executemany("INSERT INTO rides (ride_id, park_id, name, tier) "
-                            "VALUES (%s, %s, %s, %s)",
-                            [(r, r // 10, f"Ride {r}", t) for r, t in TIERS.items()])
-            cur.execute("UPDATE settings SET setting_value = '100000' "
-                        "WHERE setting_name = 'max_hours_per_cycle'")
-        load(conn, rows)
+        install(conn, rows)
     return rows
 
 

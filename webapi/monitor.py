@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 import pymysql
 
+from parkstats.preflight import binlog_unsupported
 from webapi import replicas
 from webapi.db import DatabaseUnavailable
 
@@ -140,7 +141,7 @@ def health(svc, now: datetime) -> tuple[str, dict]:
     checks: dict = {"database": {"status": "up"}}
     if replicas:
         checks["replicas"] = replicas
-    statement = facts["log_bin"] and facts["binlog_format"].upper() == "STATEMENT"
+    statement = binlog_unsupported(facts["log_bin"], facts["binlog_format"])
     if statement:
         problems_soft.append("binlog_format is STATEMENT on the primary: unsupported: "
                              "use MIXED or ROW")

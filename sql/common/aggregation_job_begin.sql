@@ -55,6 +55,7 @@ CALL aggregation_job_begin(''cycle'', NULL, NULL, 0, ''Another cycle holds the l
 '
 BEGIN
     DECLARE v_primary VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+    DECLARE v_skipped_because VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
     SET p_job_id = NULL;
     SET p_abandoned = 0;
     SET v_primary = primary_of_record_state();
@@ -62,23 +63,11 @@ BEGIN
         SET p_state = 'read_only';
     ELSEIF v_primary <> 'primary' THEN
         SET p_state = 'not_primary';
-        INSERT INTO aggregation_job_log
-            (job_type, period_start, period_end, status, started_at, finished_at, rows_affected,
-             error_message)
-        VALUES
-            (p_job_type, p_period_start, p_period_end, 'skipped',
-             aggregation_clock(p_now, p_real_start), aggregation_clock(p_now, p_real_start), 0,
-             LEFT(CONCAT('Not run on this server: ', v_primary, '; this ', p_job_type,
-                         ' job did nothing'), 1024));
+        SET v_skipped_because = LEFT(CONCAT('Not run on this server: ', v_primary, '; this ',
+                                            p_job_type, ' job did nothing'), 1024);
     ELSEIF COALESCE(GET_LOCK(aggregation_lock_name(), p_lock_wait_seconds), 0) = 0 THEN
         SET p_state = 'skipped';
-        INSERT INTO aggregation_job_log
-            (job_type, period_start, period_end, status, started_at, finished_at, rows_affected,
-             error_message)
-        VALUES
-            (p_job_type, p_period_start, p_period_end, 'skipped',
-             aggregation_clock(p_now, p_real_start), aggregation_clock(p_now, p_real_start), 0,
-             p_busy_message);
+        SET v_skipped_because = p_busy_message;
     ELSE
         UPDATE aggregation_job_log
            SET status = 'failed',
@@ -98,5 +87,14 @@ BEGIN
              aggregation_clock(p_now, p_real_start));
         SET p_job_id = LAST_INSERT_ID();
         SET p_state = 'running';
+    END IF;
+    IF p_state IN ('not_primary', 'skipped') THEN
+        INSERT INTO aggregation_job_log
+            (job_type, period_start, period_end, status, started_at, finished_at, rows_affected,
+             error_message)
+        VALUES
+            (p_job_type, p_period_start, p_period_end, 'skipped',
+             aggregation_clock(p_now, p_real_start), aggregation_clock(p_now, p_real_start), 0,
+             v_skipped_because);
     END IF;
 END
