@@ -9,10 +9,13 @@ from yoyo import get_backend, read_migrations
 from parkstats import MIGRATIONS_DIR, SQL_DIR, preflight, routines
 from parkstats.db import DatabaseUrl, connect
 
-# Routines that keep running_daily_park_stats as snapshots come in.
+# Routines that keep running_daily_park_stats and running_daily_ride_stats as
+# snapshots come in.
 RUNNING_SUM_ROUTINES = frozenset({
     "park_snapshots_after_insert", "park_snapshots_after_update", "park_snapshots_after_delete",
     "running_daily_add", "running_daily_refresh",
+    "record_park_snapshot_write", "snapshot_recompute_pending",
+    "running_daily_ride_add", "running_daily_ride_refresh",
 })
 
 # The recent local days the daily watermark has not passed: yesterday (UTC
@@ -51,6 +54,7 @@ def migrate(url: DatabaseUrl, say: Callable[[str], None] = print) -> None:
                 first, last = cur.fetchone()
                 if first is not None and last is not None and first <= last:
                     cur.execute("CALL running_daily_refresh(NULL, %s, %s)", (first, last))
+                    cur.execute("CALL running_daily_ride_refresh(NULL, %s, %s)", (first, last))
 
 
 def apply_schema(url: DatabaseUrl, say: Callable[[str], None] = print) -> None:

@@ -38,4 +38,9 @@ BEGIN
     DELETE FROM ride_snapshots
      WHERE park_id = OLD.park_id
        AND recorded_at = OLD.recorded_at;
+    -- The ride sums of the park's day without those ride rows (running_daily_ride_stats;
+    -- a maximum cannot be subtracted).
+    IF COALESCE(@parkstats_bulk_load, 0) <> 1 THEN
+        CALL running_daily_ride_refresh(OLD.park_id, v_day, v_day);
+    END IF;
 END

@@ -40,6 +40,22 @@ BEGIN
          WHERE park_id = OLD.park_id
            AND recorded_at = OLD.recorded_at;
     END IF;
+    -- The ride sums (running_daily_ride_stats) of the park's day, and of the old one
+    -- when the update moved the snapshot, when what a ride row adds can change:
+    -- park_open, or the ride rows moved. Not while record_park_snapshot or the
+    -- recomputation derive (@parkstats_deriving): they refresh them once, after
+    -- the classes are derived. (MariaDB fires this trigger for every row an UPDATE
+    -- matches, changed or not: hence the comparison.)
+    IF COALESCE(@parkstats_bulk_load, 0) <> 1
+       AND COALESCE(@parkstats_deriving, 0) <> 1
+       AND NOT (OLD.park_id <=> NEW.park_id
+                AND OLD.recorded_at <=> NEW.recorded_at
+                AND OLD.park_open <=> NEW.park_open) THEN
+        CALL running_daily_ride_refresh(NEW.park_id, v_new_day, v_new_day);
+        IF NOT (OLD.park_id <=> NEW.park_id AND v_old_day <=> v_new_day) THEN
+            CALL running_daily_ride_refresh(OLD.park_id, v_old_day, v_old_day);
+        END IF;
+    END IF;
     IF COALESCE(@parkstats_deriving, 0) <> 1
        AND NOT (OLD.park_id <=> NEW.park_id
                 AND OLD.recorded_at <=> NEW.recorded_at

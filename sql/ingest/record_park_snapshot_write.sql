@@ -28,6 +28,11 @@ transaction (its own or the caller''s): it never commits.
    (park_snapshots_derive). For the usual collection, newer than every stored
    snapshot of its park, no window holds a snapshot: only the snapshot itself
    is derived.
+6. Keeps the day''s ride sums (running_daily_ride_stats): the usual new
+   snapshot adds its ride rows (running_daily_ride_add); a snapshot recorded
+   again, or one whose windows re-derived other snapshots, recomputes the
+   park''s local day (running_daily_ride_refresh). Skipped with
+   @parkstats_bulk_load = 1 (backfill_aggregates catches up).
 Sets @parkstats_deriving while it writes (the park_snapshots triggers then
 leave the recomputation to it instead of queueing it).
 
@@ -202,5 +207,22 @@ BEGIN
         CALL park_snapshots_derive(p_park_id, v_lo, v_hi);
         SET v_lo = (SELECT MIN(lo) FROM tmp_derive_windows WHERE lo > v_lo);
     END WHILE;
+
+    -- 6. The ride sums of the day (running_daily_ride_stats), once the classes are
+    --    derived. A new snapshot that re-derived no other one (the usual collection)
+    --    adds its ride rows. Otherwise the park's day is recomputed: the old ride
+    --    rows of a snapshot recorded again were counted (whatever changed: a status,
+    --    only a wait, park_open), and a window re-derived means another snapshot's
+    --    rows may have changed class (the down rule reads the operating facts of
+    --    the same local day, the only day whose facts changed; the windows'
+    --    later days change only weights, which no ride measure reads).
+    IF COALESCE(@parkstats_bulk_load, 0) <> 1 THEN
+        IF NOT EXISTS (SELECT 1 FROM tmp_snapshot_old)
+           AND NOT EXISTS (SELECT 1 FROM tmp_derive_windows) THEN
+            CALL running_daily_ride_add(p_park_id, p_recorded_at);
+        ELSE
+            CALL running_daily_ride_refresh(p_park_id, v_day, v_day);
+        END IF;
+    END IF;
     SET @parkstats_deriving = NULL;
 END

@@ -122,6 +122,11 @@ BEGIN
             IF v_locked = 1 AND v_from_utc IS NOT NULL THEN
                 CALL ride_operating_days_refresh(v_park, v_first, v_last);
                 CALL park_snapshots_derive(v_park, v_from_utc, v_to_utc);
+                -- The ride sums of the days whose operating facts were rebuilt (the
+                -- later days' re-derivation changes weights only, no ride measure).
+                IF COALESCE(@parkstats_bulk_load, 0) <> 1 THEN
+                    CALL running_daily_ride_refresh(v_park, v_first, v_last);
+                END IF;
             END IF;
             SET @parkstats_deriving = NULL;
             DELETE FROM snapshot_recompute_queue

@@ -2,7 +2,7 @@
 entities whose rows they are.
 
 A level is a kind of row holding the sums and counts of a bucket of time. Not
-every entity has every level (rides have no weekly or running rows), so the
+every entity has every level (rides have no weekly rows), so the
 planner is given an entity's levels and never assumes one it does not have.
 """
 
@@ -78,6 +78,7 @@ RIDE_YEARS = ("(SELECT yr.*, yp.first_stat_date, yp.last_stat_date, yp.is_comple
 RIDES = Entity(
     key="ride_id",
     tables={Level.YEARLY: RIDE_YEARS, Level.DAILY: "daily_ride_stats",
+            Level.RUNNING: "running_daily_ride_stats",
             Level.HOURLY: "hourly_ride_stats", Level.RAW: RIDE_SNAPSHOT_MEASURES},
     snapshots="ride_snapshots",
     measures=("sample_count", "open_sample_count", "operating_samples", "down_samples",

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS running_daily_ride_stats;
