@@ -694,16 +694,13 @@ def _call(cur, sql: str, args=None) -> None:
 
 
 def _refresh_running(cur, first: date, last: date) -> None:
-    """running_daily_refresh() and running_daily_ride_refresh() of the local days
-    [first, last] not aggregated yet."""
+    """running_daily_refresh() of the local days [first, last] not aggregated yet."""
     cur.execute("SELECT DATE(done_through) FROM aggregation_watermarks WHERE level = 'daily'")
     row = cur.fetchone()
     if row is not None and row[0] is not None:
         first = max(first, row[0])
     if first <= last:
         _call(cur, "CALL running_daily_refresh(NULL, %s, %s)", (first, last))
-        if _routine_exists(cur, "running_daily_ride_refresh"):
-            _call(cur, "CALL running_daily_ride_refresh(NULL, %s, %s)", (first, last))
 
 
 def _reporting_zone(cur) -> ZoneInfo:
@@ -1361,7 +1358,8 @@ def summarize_history(url_or_conn, first: date, last: date, parks: int | None = 
     """Writes the local days [first, last] of the demo parks as daily summaries, without
     raw rows: daily_ride_stats and daily_park_stats from the model, per park-slot in SQL
     (a park's down, operating and wait measures are the sums of its rides'), then the
-    engine's own roll-ups: aggregate_weeks_range() for their weeks and aggregate_year()
+    engine's own roll-ups: aggregate_weeks_range() and aggregate_ride_weeks_range() for
+    their weeks, aggregate_ride_months_range() for the rides' months and aggregate_year()
     for their years. Raw snapshots and hourly rows of those days never existed, so the
     raw_purged and hourly_purged watermarks move to the end of ``last``: no cycle,
     backfill or verify recomputes the days from them, and retention keeps working.
@@ -1456,6 +1454,11 @@ def _summarize(conn, first, last, parks, workers, progress, models) -> SummaryRe
     week_from = first - timedelta(days=(first.weekday() + 1) % 7)
     week_to = last - timedelta(days=(last.weekday() + 1) % 7) + timedelta(days=7)
     _call(cur, "CALL aggregate_weeks_range(%s, %s, %s, @demo_rows)", (week_from, week_to, now))
+    # The rides' weeks, then their months (which read those weeks), as the daily bucket does.
+    _call(cur, "CALL aggregate_ride_weeks_range(%s, %s, %s, @demo_rows)", (week_from, week_to, now))
+    month_to = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    _call(cur, "CALL aggregate_ride_months_range(%s, %s, %s, @demo_rows)",
+          (first.replace(day=1), month_to, now))
     for year in range(first.year, last.year + 1):
         cur.execute("CALL aggregate_year(%s)", (year,))
         summary, status = cur.fetchone()[:2]

@@ -307,3 +307,15 @@ def ride_daily(hourly_rows: dict, days) -> dict:
 def ride_yearly(daily_rows: dict) -> dict:
     """{(year, ride_id): measures + days_covered}."""
     return _ride_roll_up(daily_rows, lambda day: day.year)
+
+
+def ride_weekly(daily_rows: dict) -> dict:
+    """{(week_start, ride_id): measures + days_covered}: each local Sunday-Saturday
+    week's daily rows."""
+    return _ride_roll_up(daily_rows, lambda day: day - timedelta(days=(day.weekday() + 1) % 7))
+
+
+def ride_monthly(daily_rows: dict) -> dict:
+    """{(month_start, ride_id): measures + days_covered}: each local calendar month's
+    daily rows."""
+    return _ride_roll_up(daily_rows, lambda day: day.replace(day=1))

@@ -16,7 +16,7 @@ import pytest
 from webapi.calendar import Day
 from webapi.periods import Span, resolve, year_span
 from webapi.query.spans import Progress, Read, Stale, YearRows, plan_span
-from webapi.query.vocabulary import PARKS, REQUIRED, Level
+from webapi.query.vocabulary import PARKS, REQUIRED, RIDES, Level
 
 ZONE = ZoneInfo("America/Los_Angeles")
 PARK_LEVELS = PARKS.levels
@@ -98,7 +98,7 @@ def check_cover(span: Span, now: datetime, reads: list[Read], progress: Progress
         assert read.level in levels
         if read.level is Level.YEARLY:
             assert span.year is not None and span.year not in stale.years
-        elif read.level in (Level.WEEKLY, Level.DAILY):
+        elif read.level in (Level.MONTHLY, Level.WEEKLY, Level.DAILY):
             for a, b in read.ranges:
                 used = [d for d in stale.days if a <= d < b and d not in read.skipped]
                 assert not used, (read, used)
@@ -360,8 +360,9 @@ def test_random_progress_every_period_is_covered_exactly_once():
     for _ in range(400):
         now = start + timedelta(seconds=rnd.randrange(int(3 * 365.25 * 86400)))
         progress = _random_progress(rnd, now)
-        levels = rnd.choice([PARK_LEVELS, RIDE_LEVELS, REQUIRED,
-                             REQUIRED | {Level.WEEKLY}, REQUIRED | {Level.RUNNING}])
+        levels = rnd.choice([PARK_LEVELS, RIDE_LEVELS, RIDES.levels, REQUIRED,
+                             REQUIRED | {Level.WEEKLY}, REQUIRED | {Level.RUNNING},
+                             REQUIRED | {Level.MONTHLY}])
         period = rnd.choice(PERIODS)
         _label, current, previous = resolve(CAL, period, now)
         for span in (current, previous):

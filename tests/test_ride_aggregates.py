@@ -1,10 +1,14 @@
-"""Ride-level aggregates: hourly_ride_stats, daily_ride_stats and yearly_ride_stats
-equal a plain-Python computation over the same ride rows (the classes of the down
-rule computed independently by tests/reference.py), across the 25-hour DST day,
-with parks of both closed_means_down kinds closed at night, refurbishment, and
-waits of 0 and NULL; a park's figures are the sum of its rides' at every level;
-verify_aggregates checks the ride tables, backfill rewrites them, retention
-deletes old hourly ride rows; the ride formulas are the park's stored functions."""
+"""Ride-level aggregates: hourly_ride_stats, daily_ride_stats, weekly_ride_stats,
+monthly_ride_stats and yearly_ride_stats equal a plain-Python computation over the
+same ride rows (the classes of the down rule computed independently by
+tests/reference.py), across the 25-hour DST day, with parks of both
+closed_means_down kinds closed at night, refurbishment, and waits of 0 and NULL
+(the months October and November 2026, November's first week holding the DST day;
+a year the sum of its days); a park's figures are the sum of its rides' at every
+level; verify_aggregates checks the ride tables (a tampered week or month found),
+backfill rewrites them, late data in a past month is re-aggregated by the next
+cycle, retention deletes old hourly ride rows; the ride formulas are the park's
+stored functions."""
 
 from __future__ import annotations
 
@@ -81,6 +85,10 @@ def assert_rides_match(db, snapshots) -> None:
     hourly, daily, yearly = expected(snapshots)
     assert_same(db_rides(db, "hourly_ride_stats", "hour_start_utc"), hourly, "hourly_ride_stats")
     assert_same(db_rides(db, "daily_ride_stats", "stat_date"), daily, "daily_ride_stats")
+    assert_same(db_rides(db, "weekly_ride_stats", "week_start", ("days_covered",)),
+                reference.ride_weekly(daily), "weekly_ride_stats")
+    assert_same(db_rides(db, "monthly_ride_stats", "month_start", ("days_covered",)),
+                reference.ride_monthly(daily), "monthly_ride_stats")
     assert_same(db_rides(db, "yearly_ride_stats", "year", ("days_covered",)), yearly,
                 "yearly_ride_stats")
 
@@ -92,6 +100,11 @@ def test_ride_rows_equal_the_python_computation(db, history):
     assert {d for d, _r in daily} == {date(2026, 10, 30), date(2026, 10, 31), date(2026, 11, 1),
                                        date(2026, 11, 2)}
     assert len({h for h, _r in hourly if reference.local_date(h) == date(2026, 11, 1)}) == 25
+    # Two months, each partial; November from its first (DST) week's row and its days.
+    assert {m for m, _r in db_rides(db, "monthly_ride_stats", "month_start")} == {
+        date(2026, 10, 1), date(2026, 11, 1)}
+    assert {w for w, _r in db_rides(db, "weekly_ride_stats", "week_start")} == {
+        date(2026, 10, 25), date(2026, 11, 1)}
     assert scalar(db, "SELECT COUNT(*) FROM hourly_ride_stats WHERE sample_count = 0") == 0
     # Every class, waits of 0 and NULL left out, closed parks counted as samples only.
     totals = rows(db, "SELECT SUM(operating_samples) AS o, SUM(down_samples) AS d, "
@@ -166,6 +179,21 @@ def test_verify_backfill_late_data_and_retention_cover_rides(db, history):
                      ("yearly_ride", 99, "extra")}
     call(db, "backfill_aggregates", START, END)
     assert call(db, "verify_aggregates", START, END)[0] == []
+
+    # A tampered weekly or monthly ride row is found, and repaired by a backfill.
+    cur.execute("UPDATE weekly_ride_stats SET wait_sum = wait_sum + 5 "
+                "WHERE ride_id = 12 AND week_start = '2026-10-25'")
+    cur.execute("UPDATE monthly_ride_stats SET days_covered = days_covered + 1 "
+                "WHERE ride_id = 31 AND month_start = '2026-11-01'")
+    cur.execute("DELETE FROM monthly_ride_stats WHERE ride_id = 23 AND month_start = '2026-10-01'")
+    differences = call(db, "verify_aggregates", START, END)[0]
+    found = {(r["level"], r["ride_id"], r["period_start"].date(), r["problem"],
+              r["columns_differing"]) for r in differences}
+    assert found == {("weekly_ride", 12, date(2026, 10, 25), "differs", "wait_sum"),
+                     ("monthly_ride", 31, date(2026, 11, 1), "differs", "days_covered"),
+                     ("monthly_ride", 23, date(2026, 10, 1), "missing", None)}
+    call(db, "backfill_aggregates", START, END)
+    assert call(db, "verify_aggregates", START, END)[0] == []
     assert_rides_match(db, history)
 
     # A late snapshot: its ride rows are re-aggregated by the next cycle.
@@ -177,6 +205,20 @@ def test_verify_backfill_late_data_and_retention_cover_rides(db, history):
     snapshots[(1, late_at)] = (park_open, items)
     assert run_cycle(db)["failures"] == 0
     assert_rides_match(db, snapshots)
+
+    # Late data in a past month (October, now November): its day, week, month and
+    # year are rewritten by the next cycle.
+    late_at = datetime(2026, 10, 31, 19, 3)
+    items = [(21, "DOWN", None), (23, "OPERATING", 120), (24, "OPERATING", 5)]
+    call(db, "record_park_snapshot", 2, late_at, 1, json.dumps(
+        [{"ride_id": r, "status": s, "wait_minutes": w} for r, s, w in items]))
+    snapshots[(2, late_at)] = (1, items)
+    october = db_rides(db, "monthly_ride_stats", "month_start", ("days_covered",))
+    assert run_cycle(db)["failures"] == 0
+    assert_rides_match(db, snapshots)
+    assert db_rides(db, "monthly_ride_stats", "month_start", ("days_covered",))[
+        (date(2026, 10, 1), 23)]["peak_wait_minutes"] == 120
+    assert october[(date(2026, 10, 1), 23)]["peak_wait_minutes"] != 120
 
     # Retention: hourly ride rows go with the hourly park rows (3 years).
     set_now(db, NOW + timedelta(days=1097))

@@ -10,9 +10,10 @@ Description
 -----------
 Internal: rewrites yearly_ride_stats for every local year in [p_from_year,
 p_to_year): the range''s rows are deleted, then, year by year, one INSERT ...
-SELECT sums the daily_ride_stats rows of the year per ride (days_covered = how
-many; one year per statement keeps the grouping key the ride alone). Does not
-commit or log.
+SELECT sums the monthly_ride_stats rows of the year per ride (at most 12 a
+ride, each the sum of the month''s daily rows, rewritten by the daily bucket
+with its days; days_covered = the daily rows summed; one year per statement
+keeps the grouping key the ride alone). Does not commit or log.
 
 Parameters
 ----------
@@ -24,7 +25,7 @@ p_rows (OUT BIGINT): yearly ride rows in the range afterwards.
 Example
 -------
 CALL aggregate_ride_years_range(2026, 2027, UTC_TIMESTAMP(), @rows);
--- @rows = rides with snapshots in 2026
+-- @rows = rides with daily rows in 2026
 '
 BEGIN
     DECLARE v_year SMALLINT;
@@ -43,7 +44,7 @@ BEGIN
         SELECT v_year,
                d.ride_id,
                MAX(d.park_id),
-               COUNT(*),
+               SUM(d.days_covered),
                SUM(d.sample_count),
                SUM(d.open_sample_count),
                SUM(d.operating_samples),
@@ -54,9 +55,9 @@ BEGIN
                SUM(d.wait_count),
                MAX(d.peak_wait_minutes),
                p_now
-          FROM daily_ride_stats AS d
-         WHERE d.stat_date >= MAKEDATE(v_year, 1)
-           AND d.stat_date < MAKEDATE(v_year + 1, 1)
+          FROM monthly_ride_stats AS d
+         WHERE d.month_start >= MAKEDATE(v_year, 1)
+           AND d.month_start < MAKEDATE(v_year + 1, 1)
          GROUP BY d.ride_id;
         -- The year's rows were deleted above: every row of the year is one inserted.
         SET p_rows = p_rows + ROW_COUNT();

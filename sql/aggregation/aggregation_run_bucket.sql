@@ -27,9 +27,12 @@ aggregation_job_log.
           when the watermark reaches a recorded range, moves it to the
           range''s end; all in the same transaction.
   daily:  the local dates in [DATE(p_start), DATE(p_end)), then the
-          Sunday-Saturday weeks they touch (weekly_park_stats); removes them
-          from the queue and queues their years.
-  yearly: the years in [YEAR(p_start), YEAR(p_end)); removes them from the queue.
+          Sunday-Saturday weeks they touch (weekly_park_stats,
+          weekly_ride_stats) and the months they touch (monthly_ride_stats,
+          from those weeks: aggregate_ride_months_range); removes them from
+          the queue and queues their years.
+  yearly: the years in [YEAR(p_start), YEAR(p_end)) (rides: from their monthly
+          rows); removes them from the queue.
 On any SQL error an exit handler rolls back, reads SQLSTATE, errno and message
 with GET DIAGNOSTICS and, depending on p_on_failure, logs the failure and
 queues the bucket with a growing back-off (5 min, 10, 20, ... up to 1 day),
@@ -188,10 +191,19 @@ BEGIN
     ELSEIF p_level = 'daily' THEN
         CALL aggregate_days_range(DATE(p_start), DATE(p_end), p_now, p_rows);
         CALL aggregate_ride_days_range(DATE(p_start), DATE(p_end), p_now, v_ride_rows);
-        -- The weeks holding these days, in the same transaction (DAYOFWEEK: Sunday = 1).
+        -- The weeks holding these days, in the same transaction (DAYOFWEEK: Sunday = 1),
+        -- then the rides' months holding them (from those weeks and their other days).
         CALL aggregate_weeks_range(
             DATE(p_start) - INTERVAL (DAYOFWEEK(p_start) - 1) DAY,
             DATE(p_end) - INTERVAL (DAYOFWEEK(DATE(p_end) - INTERVAL 1 DAY) - 1) DAY + INTERVAL 6 DAY,
+            p_now, v_week_rows);
+        CALL aggregate_ride_weeks_range(
+            DATE(p_start) - INTERVAL (DAYOFWEEK(p_start) - 1) DAY,
+            DATE(p_end) - INTERVAL (DAYOFWEEK(DATE(p_end) - INTERVAL 1 DAY) - 1) DAY + INTERVAL 6 DAY,
+            p_now, v_week_rows);
+        CALL aggregate_ride_months_range(
+            DATE(p_start) - INTERVAL (DAYOFMONTH(p_start) - 1) DAY,
+            LAST_DAY(DATE(p_end) - INTERVAL 1 DAY) + INTERVAL 1 DAY,
             p_now, v_week_rows);
 
         DELETE FROM aggregation_queue

@@ -7,8 +7,9 @@ Description
 DBA backfill: re-aggregates the UTC range [p_from_utc, p_to_utc) at every
 level from the raw snapshots: the hours in batches of backfill_batch_hours
 (one INSERT ... SELECT per batch, each batch its own transaction), then the
-local days overlapping the range whose hours are all aggregated, then their
-years. Every batch is logged in aggregation_job_log (job_type backfill).
+local days overlapping the range whose hours are all aggregated (each batch
+of days with the weeks and the rides'' months holding them, rewritten from all
+their daily rows), then their years. Every batch is logged in aggregation_job_log (job_type backfill).
 Absolute upserts, so an interrupted backfill is simply run again. Hours whose
 raw snapshots were purged by retention (before raw_purged) are never
 recomputed, nor days whose hourly rows were purged: they are reported as
@@ -16,13 +17,12 @@ skipped. Only complete hours (aggregation_grace_minutes after their end) are
 done. Where the range continues the hourly watermark (or starts it on a
 database where nothing was aggregated), the watermarks move past it, so the
 scheduled cycle does not redo it. Last, the running sums
-(running_daily_park_stats and running_daily_ride_stats) of the local days of
-the range that the daily watermark has not passed (as it stands after the
-backfill; normally just the current day) are recomputed from raw with
-running_daily_refresh() and running_daily_ride_refresh(). Bulk loaders insert
-with @parkstats_bulk_load = 1 (the triggers and record_park_snapshot then
-neither queue hours nor keep the running sums) and then call this for the
-range they loaded. Holds the aggregation lock
+(running_daily_park_stats) of the local days of the range that the daily
+watermark has not passed (as it stands after the backfill; normally just the
+current day) are recomputed from raw with running_daily_refresh(). Bulk
+loaders insert with @parkstats_bulk_load = 1 (the triggers then neither queue
+hours nor keep the running sums) and then call this for the range they
+loaded. Holds the aggregation lock
 (waits up to 60 s for a running cycle). Returns a one-row summary.
 
 Parameters
@@ -317,7 +317,6 @@ proc: BEGIN
                                              WHERE level = 'daily'), '1000-01-01'));
     IF v_running_from <= v_running_to THEN
         CALL running_daily_refresh(NULL, v_running_from, v_running_to);
-        CALL running_daily_ride_refresh(NULL, v_running_from, v_running_to);
         SET v_running_days = DATEDIFF(v_running_to, v_running_from) + 1;
     END IF;
 

@@ -10,7 +10,8 @@ nothing. It recomputes with the very procedures the cycle uses
 (aggregate_hours_range, aggregate_days_range, aggregate_years_range), so
 verification can never drift from the formulas it verifies, into TEMPORARY
 tables: each table the recomputation writes (the hourly, daily, weekly, yearly
-and running park tables, the hourly, daily and yearly ride tables) is first
+and running park tables, the hourly, daily, weekly, monthly and yearly ride
+tables) is first
 shadowed, for this session only, by a TEMPORARY table of the same name
 (verify_shadows_create) holding the stored rows the recomputation reads (the
 hours of the checked days, every day of the years and weeks it re-sums); the
@@ -27,12 +28,12 @@ are dropped (verify_shadows_drop). Checked:
   running: the running_daily_park_stats rows of the local days in the range
           that the daily watermark has not passed, from the raw snapshots
           (running_daily_refresh); a row without snapshots is extra;
-  running_ride: the running_daily_ride_stats rows of those days, from the
-          raw ride rows (running_daily_ride_refresh, through
-          verify_running_rides); a row of a ride without ride rows is extra;
   hourly_ride, daily_ride, yearly_ride: the ride tables of those same
-          hours, days and years (a stored ride row the recomputation does not
-          have is extra).
+          hours, days and years (a ride''s year from its recomputed months; a
+          stored ride row the recomputation does not have is extra);
+  weekly_ride, monthly_ride: the calendar months holding those days, and
+          every Sunday-Saturday week touching them, from their days (a month
+          from its whole weeks and its other days).
 Holds the aggregation lock meanwhile (a cycle that starts then is skipped).
 
 Never blocks writers: no base table is written and no transaction is held
@@ -89,10 +90,13 @@ BEGIN
     DECLARE v_day_to DATE;
     DECLARE v_week_from DATE;
     DECLARE v_week_to DATE;
+    DECLARE v_ride_week_from DATE;
+    DECLARE v_ride_week_to DATE;
+    DECLARE v_month_from DATE;
+    DECLARE v_month_to DATE;
     DECLARE v_running_from DATE DEFAULT NULL;
     DECLARE v_running_to DATE DEFAULT NULL;
     DECLARE v_running BIGINT DEFAULT 0;
-    DECLARE v_running_rides BIGINT DEFAULT 0;
     DECLARE v_hours BIGINT DEFAULT 0;
     DECLARE v_days BIGINT DEFAULT 0;
     DECLARE v_weeks BIGINT DEFAULT 0;
@@ -210,6 +214,13 @@ BEGIN
     -- The Sunday-Saturday weeks holding those days (DAYOFWEEK: Sunday = 1).
     SET v_week_from = v_day_from - INTERVAL (DAYOFWEEK(v_day_from) - 1) DAY;
     SET v_week_to = v_day_to - INTERVAL (DAYOFWEEK(v_day_to - INTERVAL 1 DAY) - 1) DAY;
+    -- The rides' months holding those days, and every week touching them (a month
+    -- is re-summed from its whole weeks, so they are recomputed and checked too).
+    SET v_month_from = v_day_from - INTERVAL (DAYOFMONTH(v_day_from) - 1) DAY;
+    SET v_month_to = LAST_DAY(v_day_to - INTERVAL 1 DAY) + INTERVAL 1 DAY;
+    SET v_ride_week_from = v_month_from - INTERVAL (DAYOFWEEK(v_month_from) - 1) DAY;
+    SET v_ride_week_to = v_month_to - INTERVAL (DAYOFWEEK(v_month_to - INTERVAL 1 DAY) - 1) DAY
+                         + INTERVAL 6 DAY;
 
     -- The stored rows, as they are now.
     CALL verify_table_copy('hourly_park_stats', 'verify_hourly_stored', 'hour_start_utc',
@@ -218,15 +229,16 @@ BEGIN
                            v_day_from, v_day_to);
     CALL verify_table_copy('weekly_park_stats', 'verify_weekly_stored', 'week_start',
                            v_week_from, v_week_to);
-    CALL verify_ride_levels(0, v_from, v_compare_to, v_day_from, v_day_to,
-                            YEAR(v_first_day), YEAR(v_to));
+    CALL verify_ride_levels(0, v_from, v_compare_to, v_day_from, v_day_to, v_ride_week_from,
+                            v_ride_week_to, v_month_from, v_month_to, YEAR(v_first_day), YEAR(v_to));
     CALL verify_table_copy('yearly_park_stats', 'verify_yearly_stored', 'year',
                            YEAR(v_first_day), YEAR(v_to) + 1);
 
     -- The tables the recomputation writes are shadowed by temporary copies, which
     -- it then writes and the comparison reads: no base table is written.
     CALL verify_shadows_create(v_from, v_compare_to, v_day_from, v_day_to, v_week_from, v_week_to,
-                               YEAR(v_first_day), YEAR(v_to), v_running_from, v_running_to);
+                               v_ride_week_from, v_ride_week_to, YEAR(v_first_day), YEAR(v_to),
+                               v_running_from, v_running_to);
 
     DROP TEMPORARY TABLE IF EXISTS verify_differences;
     CREATE TEMPORARY TABLE verify_differences (
@@ -287,6 +299,11 @@ BEGIN
           FROM verify_days
          WHERE local_date > v_run_to;
     END WHILE;
+    -- The rides' weeks of the checked months, then those months (from their weeks).
+    IF v_day_from IS NOT NULL THEN
+        CALL aggregate_ride_weeks_range(v_ride_week_from, v_ride_week_to, v_now, v_ignored);
+        CALL aggregate_ride_months_range(v_month_from, v_month_to, v_now, v_ignored);
+    END IF;
     SELECT COUNT(*)
       INTO v_weeks
       FROM weekly_park_stats
@@ -306,7 +323,6 @@ BEGIN
          WHERE stat_date >= v_running_from
            AND stat_date <= v_running_to;
     END IF;
-    CALL verify_running_rides(0, v_running_from, v_running_to, v_running_rides);
 
     -- Per level: every recomputed row whose stored copy is missing or differs in
     -- any column (HAVING reads the select's own problem and columns_differing).
@@ -437,8 +453,8 @@ BEGIN
     HAVING problem = 'missing'
         OR columns_differing <> '';
 
-    CALL verify_ride_levels(1, v_from, v_compare_to, v_day_from, v_day_to,
-                            YEAR(v_first_day), YEAR(v_to));
+    CALL verify_ride_levels(1, v_from, v_compare_to, v_day_from, v_day_to, v_ride_week_from,
+                            v_ride_week_to, v_month_from, v_month_to, YEAR(v_first_day), YEAR(v_to));
 
     INSERT INTO verify_differences
         (level, period_start, park_id, problem, columns_differing, expected_sample_count,
@@ -487,7 +503,6 @@ BEGIN
         ON e.stat_date = a.stat_date
        AND e.park_id = a.park_id
      WHERE e.park_id IS NULL;
-    CALL verify_running_rides(1, v_running_from, v_running_to, v_ignored);
     CALL verify_shadows_drop();
     DO RELEASE_LOCK(v_lock_name);
 
@@ -501,8 +516,8 @@ BEGIN
     SELECT COUNT(*) INTO v_differences FROM verify_differences;
     SET v_summary = CONCAT('Verified ', DATE_FORMAT(v_from, '%Y-%m-%d %H:00'), ' .. ',
                            DATE_FORMAT(v_to, '%Y-%m-%d %H:00'), ': ', v_hours, ' hourly, ', v_days,
-                           ' day(s), ', v_weeks, ' weekly, ', v_years, ' yearly, ', v_running,
-                           ' running daily and ', v_running_rides, ' running ride row(s) checked; ',
+                           ' day(s), ', v_weeks, ' weekly, ', v_years, ' yearly and ', v_running,
+                           ' running daily row(s) checked; ',
                            IF(v_differences = 0, 'no difference',
                               CONCAT(v_differences, ' DIFFERENCE(S) (fix with backfill_aggregates)')),
                            ' in ', ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1),
@@ -520,8 +535,9 @@ BEGIN
     SELECT level, period_start, park_id, problem, columns_differing, expected_sample_count,
            actual_sample_count, ride_id
       FROM verify_differences
-     ORDER BY FIELD(level, 'hourly', 'daily', 'weekly', 'yearly', 'running', 'running_ride', 'hourly_ride',
-                    'daily_ride', 'yearly_ride'), period_start, park_id, ride_id;
+     ORDER BY FIELD(level, 'hourly', 'daily', 'weekly', 'yearly', 'running', 'hourly_ride',
+                    'daily_ride', 'weekly_ride', 'monthly_ride', 'yearly_ride'),
+              period_start, park_id, ride_id;
     DROP TEMPORARY TABLE verify_differences;
     CALL verify_isolation(v_isolation, v_ignored_level);
 
@@ -531,7 +547,6 @@ BEGIN
            v_weeks AS weekly_checked,
            v_years AS yearly_checked,
            v_running AS running_checked,
-           v_running_rides AS running_ride_checked,
            v_differences AS differences,
            ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1) AS duration_ms;
 END

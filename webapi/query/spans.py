@@ -5,8 +5,9 @@ into disjoint reads, coarsest first, from what aggregation has done:
 
 * the days before the daily watermark (and before today) are aggregated:
   the whole year from yearly rows when the period is a calendar year and
-  the year is not stale; otherwise whole clean Sunday-Saturday weeks from
-  weekly rows and the other days from daily rows;
+  the year is not stale; otherwise whole clean calendar months from monthly
+  rows, then whole clean Sunday-Saturday weeks of what is left from weekly
+  rows, and the other days from daily rows;
 * the days from the daily watermark on from running rows (kept by the
   triggers in the writer's transaction, so never stale), except the day
   ``now`` cuts when a snapshot newer than ``now`` exists: running rows
@@ -16,8 +17,10 @@ into disjoint reads, coarsest first, from what aggregation has done:
 
 A stale bucket (``Stale``: queued for re-aggregation) is read one level
 finer: a stale day from its hours, a stale hour from its snapshots, a stale
-year from its weeks and days. An entity without some level (no weekly rows,
-no running rows, no yearly rows) has those parts read one level finer too.
+year from its months, weeks and days; a month or week holding a stale day
+from its days. An entity without some level (no monthly rows, no weekly
+rows, no running rows, no yearly rows) has those parts read one level finer
+too.
 """
 
 from __future__ import annotations
@@ -76,8 +79,9 @@ class Progress:
 class Read:
     """One level's part of a span: its ``ranges`` [start, end) minus ``skipped``.
 
-    Units are the level's own: local dates for YEARLY, WEEKLY, DAILY and
-    RUNNING (a WEEKLY range is one week); naive UTC datetimes for HOURLY and
+    Units are the level's own: local dates for YEARLY, MONTHLY, WEEKLY, DAILY
+    and RUNNING (a MONTHLY range is one calendar month, a WEEKLY range one
+    week); naive UTC datetimes for HOURLY and
     RAW. ``skipped`` are this level's buckets inside the ranges that are stale
     and read at a finer level instead (DAILY: days, HOURLY: hours).
     """
@@ -113,7 +117,7 @@ def plan_span(span: Span, *, now: datetime, progress: Progress, levels: frozense
         if _yearly_serves(span, progress, levels):
             reads.append(Read(Level.YEARLY, ((span.first_date, day_end),)))
         else:
-            reads += _weeks_and_days(span.first_date, day_end, stale_days, levels)
+            reads += _months_weeks_and_days(span.first_date, day_end, stale_days, levels)
     running_end = _running_end(span, end, today, day_end, progress, levels)
     if running_end > day_end:
         reads.append(Read(Level.RUNNING, ((day_end, running_end),)))
@@ -172,21 +176,51 @@ def _whole_weeks(first: date, end: date, stale_days) -> list[date]:
     return weeks
 
 
-def _weeks_and_days(first: date, end: date, stale_days, levels) -> list[Read]:
-    """The local days [first, end): whole clean weeks from weekly rows, the other
-    days from daily rows, minus the stale days."""
-    weeks = _whole_weeks(first, end, stale_days) if Level.WEEKLY in levels else []
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _whole_months(first: date, end: date, stale_days) -> list[date]:
+    """First days of the whole calendar months inside [first, end) with no stale day."""
+    month = first if first.day == 1 else _next_month(first)
+    months = []
+    while _next_month(month) <= end:
+        if not any(month <= d < _next_month(month) for d in stale_days):
+            months.append(month)
+        month = _next_month(month)
+    return months
+
+
+def _gaps(first: date, end: date, taken) -> list[tuple[date, date]]:
+    """The parts of [first, end) outside the sorted, disjoint ranges ``taken``."""
+    out = []
+    cursor = first
+    for start, stop in taken:
+        if start > cursor:
+            out.append((cursor, start))
+        cursor = stop
+    if end > cursor:
+        out.append((cursor, end))
+    return out
+
+
+def _months_weeks_and_days(first: date, end: date, stale_days, levels) -> list[Read]:
+    """The local days [first, end): whole clean months from monthly rows, whole clean
+    weeks of the rest from weekly rows, the other days from daily rows, minus the
+    stale days."""
+    months = _whole_months(first, end, stale_days) if Level.MONTHLY in levels else []
+    month_ranges = [(m, _next_month(m)) for m in months]
     reads: list[Read] = []
+    if month_ranges:
+        reads.append(Read(Level.MONTHLY, tuple(month_ranges)))
+    weeks = []
+    if Level.WEEKLY in levels:
+        for start, stop in _gaps(first, end, month_ranges):
+            weeks += _whole_weeks(start, stop, stale_days)
     if weeks:
         reads.append(Read(Level.WEEKLY, tuple((w, w + WEEK) for w in weeks)))
-    day_ranges: list[tuple[date, date]] = []
-    cursor = first
-    for week in weeks:
-        if week > cursor:
-            day_ranges.append((cursor, week))
-        cursor = week + WEEK
-    if end > cursor:
-        day_ranges.append((cursor, end))
+    taken = sorted(month_ranges + [(w, w + WEEK) for w in weeks])
+    day_ranges = _gaps(first, end, taken)
     if day_ranges:
         skipped = tuple(d for d in stale_days if any(a <= d < b for a, b in day_ranges))
         reads.append(Read(Level.DAILY, tuple(day_ranges), skipped))

@@ -2,7 +2,7 @@
 entities whose rows they are.
 
 A level is a kind of row holding the sums and counts of a bucket of time. Not
-every entity has every level (rides have no weekly rows), so the
+every entity has every level (parks have no monthly rows, rides no running rows), so the
 planner is given an entity's levels and never assumes one it does not have.
 """
 
@@ -14,6 +14,7 @@ from enum import Enum
 
 class Level(Enum):
     YEARLY = "yearly"  # a local calendar year, per entity (its days up to last_stat_date)
+    MONTHLY = "monthly"  # a local calendar month: the sum of its daily rows
     WEEKLY = "weekly"  # a local Sunday-Saturday week: the sum of its daily rows
     DAILY = "daily"  # a local day, before the daily watermark
     RUNNING = "running"  # a local day from the daily watermark on, kept by the triggers
@@ -77,8 +78,8 @@ RIDE_YEARS = ("(SELECT yr.*, yp.first_stat_date, yp.last_stat_date, yp.is_comple
 
 RIDES = Entity(
     key="ride_id",
-    tables={Level.YEARLY: RIDE_YEARS, Level.DAILY: "daily_ride_stats",
-            Level.RUNNING: "running_daily_ride_stats",
+    tables={Level.YEARLY: RIDE_YEARS, Level.MONTHLY: "monthly_ride_stats",
+            Level.WEEKLY: "weekly_ride_stats", Level.DAILY: "daily_ride_stats",
             Level.HOURLY: "hourly_ride_stats", Level.RAW: RIDE_SNAPSHOT_MEASURES},
     snapshots="ride_snapshots",
     measures=("sample_count", "open_sample_count", "operating_samples", "down_samples",
