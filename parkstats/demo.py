@@ -694,13 +694,16 @@ def _call(cur, sql: str, args=None) -> None:
 
 
 def _refresh_running(cur, first: date, last: date) -> None:
-    """running_daily_refresh() of the local days [first, last] not aggregated yet."""
+    """running_daily_refresh() and running_daily_ride_refresh() of the local days
+    [first, last] not aggregated yet."""
     cur.execute("SELECT DATE(done_through) FROM aggregation_watermarks WHERE level = 'daily'")
     row = cur.fetchone()
     if row is not None and row[0] is not None:
         first = max(first, row[0])
     if first <= last:
         _call(cur, "CALL running_daily_refresh(NULL, %s, %s)", (first, last))
+        if _routine_exists(cur, "running_daily_ride_refresh"):
+            _call(cur, "CALL running_daily_ride_refresh(NULL, %s, %s)", (first, last))
 
 
 def _reporting_zone(cur) -> ZoneInfo:

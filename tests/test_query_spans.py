@@ -368,3 +368,100 @@ def test_random_progress_every_period_is_covered_exactly_once():
         for span in (current, previous):
             reads = plan_span(span, now=now, progress=progress, levels=levels, days=CAL)
             check_cover(span, now, reads, progress, levels)
+
+
+# -- monthly rows (rides) ----------------------------------------------------------------
+
+RIDE_MONTHS = frozenset(RIDES.levels) - {Level.RUNNING}  # running rows play no part here
+
+
+def test_rides_read_a_whole_clean_month_from_monthly_rows_parks_keep_weeks_and_days():
+    now = datetime(2026, 12, 5, 20)  # Sat Dec 5, 2026, 12:00 PST
+    progress = Progress(hourly=datetime(2026, 12, 5, 20), daily=date(2026, 12, 5))
+    _label, span, previous = resolve(CAL, "last_month", now)
+    assert (span.first_date, span.end_date) == (date(2026, 11, 1), date(2026, 12, 1))
+    # November holds the 25-hour day (Nov 1): one monthly row a ride.
+    for s, month in ((span, date(2026, 11, 1)), (previous, date(2026, 10, 1))):
+        reads = plan_span(s, now=now, progress=progress, levels=RIDES.levels, days=CAL)
+        assert reads == [Read(Level.MONTHLY, ((month, s.end_date),))]
+        check_cover(s, now, reads, progress, RIDES.levels)
+    # Parks (no monthly rows) as before: whole weeks, the other days.
+    reads = plan_span(span, now=now, progress=progress, levels=PARK_LEVELS, days=CAL)
+    assert levels_of(reads) == [Level.WEEKLY, Level.DAILY]
+    assert [a for a, _ in read(reads, Level.WEEKLY).ranges] == [
+        date(2026, 11, 1), date(2026, 11, 8), date(2026, 11, 15), date(2026, 11, 22)]
+    assert read(reads, Level.DAILY).ranges == ((date(2026, 11, 29), date(2026, 12, 1)),)
+    # last_week: a whole week, from weekly ride rows.
+    _label, week, _previous = resolve(CAL, "last_week", now)
+    reads = plan_span(week, now=now, progress=progress, levels=RIDES.levels, days=CAL)
+    assert reads == [Read(Level.WEEKLY, ((date(2026, 11, 22), date(2026, 11, 29)),))]
+
+
+def test_a_month_with_a_stale_day_is_read_from_its_weeks_and_days():
+    now = datetime(2026, 12, 5, 20)
+    stale_day = date(2026, 11, 10)
+    progress = Progress(hourly=datetime(2026, 12, 5, 20), daily=date(2026, 12, 5),
+                        stale=stale_of([("daily", datetime(2026, 11, 10))], CAL))
+    span = resolve(CAL, "last_month", now)[1]
+    reads = plan_span(span, now=now, progress=progress, levels=RIDE_MONTHS, days=CAL)
+    assert levels_of(reads) == [Level.WEEKLY, Level.DAILY, Level.HOURLY]
+    # The week of Nov 8 holds the stale day: its days, the stale one from its hours.
+    assert [a for a, _ in read(reads, Level.WEEKLY).ranges] == [
+        date(2026, 11, 1), date(2026, 11, 15), date(2026, 11, 22)]
+    assert read(reads, Level.DAILY).ranges == ((date(2026, 11, 8), date(2026, 11, 15)),
+                                               (date(2026, 11, 29), date(2026, 12, 1)))
+    assert read(reads, Level.DAILY).skipped == (stale_day,)
+    assert read(reads, Level.HOURLY).ranges == ((CAL.utc_start(stale_day),
+                                                 CAL.utc_start(stale_day + DAY)),)
+    check_cover(span, now, reads, progress, RIDE_MONTHS)
+
+
+def test_a_month_not_wholly_aggregated_is_read_from_weeks_days_and_the_tail():
+    now = datetime(2026, 12, 1, 2)  # Nov 30, 18:00 PST: November not over
+    progress = Progress(hourly=datetime(2026, 12, 1, 1), daily=date(2026, 11, 30))
+    span = Span(date(2026, 11, 1), date(2026, 12, 1), CAL.utc_start(date(2026, 11, 1)),
+                CAL.utc_start(date(2026, 12, 1)))
+    reads = plan_span(span, now=now, progress=progress, levels=RIDE_MONTHS, days=CAL)
+    assert Level.MONTHLY not in levels_of(reads)
+    assert [a for a, _ in read(reads, Level.WEEKLY).ranges] == [
+        date(2026, 11, 1), date(2026, 11, 8), date(2026, 11, 15), date(2026, 11, 22)]
+    assert read(reads, Level.DAILY).ranges == ((date(2026, 11, 29), date(2026, 11, 30)),)
+    check_cover(span, now, reads, progress, RIDE_MONTHS)
+    # The daily watermark behind (Nov 20): the days after it are not aggregated either.
+    behind = Progress(hourly=datetime(2026, 12, 1, 1), daily=date(2026, 11, 20))
+    reads = plan_span(span, now=now, progress=behind, levels=RIDE_MONTHS, days=CAL)
+    assert Level.MONTHLY not in levels_of(reads)
+    assert read(reads, Level.DAILY).ranges[-1][1] == date(2026, 11, 20)
+    check_cover(span, now, reads, behind, RIDE_MONTHS)
+
+
+def test_a_stale_year_of_rides_from_its_months_then_weeks_and_days():
+    now = datetime(2027, 1, 20, 20)
+    progress = Progress(hourly=datetime(2027, 1, 20, 20), daily=date(2027, 1, 20),
+                        years={2026: YearRows(80, date(2026, 12, 31), date(2026, 12, 31))},
+                        stale=stale_of([("daily", datetime(2026, 3, 8))], CAL))
+    span = year_span(CAL, 2026)
+    reads = plan_span(span, now=now, progress=progress, levels=RIDE_MONTHS, days=CAL)
+    assert levels_of(reads) == [Level.MONTHLY, Level.WEEKLY, Level.DAILY, Level.HOURLY]
+    months = [a for a, _ in read(reads, Level.MONTHLY).ranges]
+    assert date(2026, 3, 1) not in months and len(months) == 11
+    # March (the 23-hour day, stale) from its whole weeks but that of Mar 8, and days.
+    assert [a for a, _ in read(reads, Level.WEEKLY).ranges] == [
+        date(2026, 3, 1), date(2026, 3, 15), date(2026, 3, 22)]
+    assert read(reads, Level.DAILY).ranges == ((date(2026, 3, 8), date(2026, 3, 15)),
+                                               (date(2026, 3, 29), date(2026, 4, 1)))
+    check_cover(span, now, reads, progress, RIDE_MONTHS)
+
+
+def test_a_span_from_mid_month_reads_its_whole_months_then_weeks_then_days():
+    now = datetime(2026, 12, 20, 20)
+    progress = Progress(hourly=datetime(2026, 12, 20, 20), daily=date(2026, 12, 20))
+    span = Span(date(2026, 10, 15), date(2026, 12, 3), CAL.utc_start(date(2026, 10, 15)),
+                CAL.utc_start(date(2026, 12, 3)))
+    reads = plan_span(span, now=now, progress=progress, levels=RIDE_MONTHS, days=CAL)
+    assert read(reads, Level.MONTHLY).ranges == ((date(2026, 11, 1), date(2026, 12, 1)),)
+    assert [a for a, _ in read(reads, Level.WEEKLY).ranges] == [date(2026, 10, 18),
+                                                                 date(2026, 10, 25)]
+    assert read(reads, Level.DAILY).ranges == ((date(2026, 10, 15), date(2026, 10, 18)),
+                                               (date(2026, 12, 1), date(2026, 12, 3)))
+    check_cover(span, now, reads, progress, RIDE_MONTHS)

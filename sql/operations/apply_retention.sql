@@ -21,9 +21,10 @@ The daily clean-up (ev_apply_retention runs it once a day):
    older than hourly_retention_days whose daily rows are done; moves the
    hourly_purged watermark. daily_park_stats and yearly_park_stats are kept forever,
    and so are the daily, weekly, monthly and yearly ride rows;
-4. running_daily_park_stats: rows of local days more than 7 days before the
-   daily watermark (those days are read from daily_park_stats; the margin
-   covers readers holding a slightly old copy of the watermark);
+4. running_daily_park_stats and running_daily_ride_stats: rows of local days
+   more than 7 days before the daily watermark (those days are read from
+   daily_park_stats and daily_ride_stats; the margin covers readers holding a
+   slightly old copy of the watermark); running_rows_deleted counts both;
 5. aggregation_job_log rows older than job_log_retention_days.
 Holds the aggregation lock (waits up to 60 s); does nothing on a read-only
 server. Logged as job_type retention. Returns the partition summary of
@@ -279,6 +280,15 @@ proc: BEGIN
     SET v_batch = 1;
     WHILE v_batch > 0 AND v_daily_done IS NOT NULL DO
         DELETE FROM running_daily_park_stats
+         WHERE stat_date < DATE(v_daily_done) - INTERVAL 7 DAY
+         ORDER BY stat_date
+         LIMIT 10000;
+        SET v_batch = ROW_COUNT();
+        SET v_running_deleted = v_running_deleted + v_batch;
+    END WHILE;
+    SET v_batch = 1;
+    WHILE v_batch > 0 AND v_daily_done IS NOT NULL DO
+        DELETE FROM running_daily_ride_stats
          WHERE stat_date < DATE(v_daily_done) - INTERVAL 7 DAY
          ORDER BY stat_date
          LIMIT 10000;

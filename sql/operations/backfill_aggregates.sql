@@ -17,12 +17,13 @@ skipped. Only complete hours (aggregation_grace_minutes after their end) are
 done. Where the range continues the hourly watermark (or starts it on a
 database where nothing was aggregated), the watermarks move past it, so the
 scheduled cycle does not redo it. Last, the running sums
-(running_daily_park_stats) of the local days of the range that the daily
-watermark has not passed (as it stands after the backfill; normally just the
-current day) are recomputed from raw with running_daily_refresh(). Bulk
-loaders insert with @parkstats_bulk_load = 1 (the triggers then neither queue
-hours nor keep the running sums) and then call this for the range they
-loaded. Holds the aggregation lock
+(running_daily_park_stats and running_daily_ride_stats) of the local days of
+the range that the daily watermark has not passed (as it stands after the
+backfill; normally just the current day) are recomputed from raw with
+running_daily_refresh() and running_daily_ride_refresh(). Bulk loaders insert
+with @parkstats_bulk_load = 1 (the triggers and record_park_snapshot then
+neither queue hours nor keep the running sums) and then call this for the
+range they loaded. Holds the aggregation lock
 (waits up to 60 s for a running cycle). Returns a one-row summary.
 
 Parameters
@@ -317,6 +318,7 @@ proc: BEGIN
                                              WHERE level = 'daily'), '1000-01-01'));
     IF v_running_from <= v_running_to THEN
         CALL running_daily_refresh(NULL, v_running_from, v_running_to);
+        CALL running_daily_ride_refresh(NULL, v_running_from, v_running_to);
         SET v_running_days = DATEDIFF(v_running_to, v_running_from) + 1;
     END IF;
 

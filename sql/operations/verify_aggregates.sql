@@ -28,6 +28,9 @@ are dropped (verify_shadows_drop). Checked:
   running: the running_daily_park_stats rows of the local days in the range
           that the daily watermark has not passed, from the raw snapshots
           (running_daily_refresh); a row without snapshots is extra;
+  running_ride: the running_daily_ride_stats rows of those days, from the
+          raw ride rows (running_daily_ride_refresh, through
+          verify_running_rides); a row of a ride without ride rows is extra;
   hourly_ride, daily_ride, yearly_ride: the ride tables of those same
           hours, days and years (a ride''s year from its recomputed months; a
           stored ride row the recomputation does not have is extra);
@@ -97,6 +100,7 @@ BEGIN
     DECLARE v_running_from DATE DEFAULT NULL;
     DECLARE v_running_to DATE DEFAULT NULL;
     DECLARE v_running BIGINT DEFAULT 0;
+    DECLARE v_running_rides BIGINT DEFAULT 0;
     DECLARE v_hours BIGINT DEFAULT 0;
     DECLARE v_days BIGINT DEFAULT 0;
     DECLARE v_weeks BIGINT DEFAULT 0;
@@ -323,6 +327,7 @@ BEGIN
          WHERE stat_date >= v_running_from
            AND stat_date <= v_running_to;
     END IF;
+    CALL verify_running_rides(0, v_running_from, v_running_to, v_running_rides);
 
     -- Per level: every recomputed row whose stored copy is missing or differs in
     -- any column (HAVING reads the select's own problem and columns_differing).
@@ -503,6 +508,7 @@ BEGIN
         ON e.stat_date = a.stat_date
        AND e.park_id = a.park_id
      WHERE e.park_id IS NULL;
+    CALL verify_running_rides(1, v_running_from, v_running_to, v_ignored);
     CALL verify_shadows_drop();
     DO RELEASE_LOCK(v_lock_name);
 
@@ -516,8 +522,8 @@ BEGIN
     SELECT COUNT(*) INTO v_differences FROM verify_differences;
     SET v_summary = CONCAT('Verified ', DATE_FORMAT(v_from, '%Y-%m-%d %H:00'), ' .. ',
                            DATE_FORMAT(v_to, '%Y-%m-%d %H:00'), ': ', v_hours, ' hourly, ', v_days,
-                           ' day(s), ', v_weeks, ' weekly, ', v_years, ' yearly and ', v_running,
-                           ' running daily row(s) checked; ',
+                           ' day(s), ', v_weeks, ' weekly, ', v_years, ' yearly, ', v_running,
+                           ' running daily and ', v_running_rides, ' running ride row(s) checked; ',
                            IF(v_differences = 0, 'no difference',
                               CONCAT(v_differences, ' DIFFERENCE(S) (fix with backfill_aggregates)')),
                            ' in ', ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1),
@@ -535,7 +541,7 @@ BEGIN
     SELECT level, period_start, park_id, problem, columns_differing, expected_sample_count,
            actual_sample_count, ride_id
       FROM verify_differences
-     ORDER BY FIELD(level, 'hourly', 'daily', 'weekly', 'yearly', 'running', 'hourly_ride',
+     ORDER BY FIELD(level, 'hourly', 'daily', 'weekly', 'yearly', 'running', 'running_ride', 'hourly_ride',
                     'daily_ride', 'weekly_ride', 'monthly_ride', 'yearly_ride'),
               period_start, park_id, ride_id;
     DROP TEMPORARY TABLE verify_differences;
@@ -547,6 +553,7 @@ BEGIN
            v_weeks AS weekly_checked,
            v_years AS yearly_checked,
            v_running AS running_checked,
+           v_running_rides AS running_ride_checked,
            v_differences AS differences,
            ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1) AS duration_ms;
 END

@@ -31,7 +31,7 @@ table:
   monthly_ride_stats: every month of the checked years (a ride''s year is
       re-summed from its months);
   yearly_park_stats, yearly_ride_stats: the checked years;
-  running_daily_park_stats: the checked running days.
+  running_daily_park_stats, running_daily_ride_stats: the checked running days.
 verify_shadows_drop ends the shadows. Each shadow is created with ALTER TABLE
 ... RENAME, which commits an open transaction: call it before one starts.
 
@@ -77,5 +77,7 @@ BEGIN
                            MAKEDATE(p_year_from, 1), MAKEDATE(p_year_to + 1, 1));
     CALL verify_table_copy('yearly_ride_stats', 'yearly_ride_stats', 'year', p_year_from, p_year_to + 1);
     CALL verify_table_copy('running_daily_park_stats', 'running_daily_park_stats', 'stat_date',
+                           p_running_from, p_running_to + INTERVAL 1 DAY);
+    CALL verify_table_copy('running_daily_ride_stats', 'running_daily_ride_stats', 'stat_date',
                            p_running_from, p_running_to + INTERVAL 1 DAY);
 END

@@ -6,7 +6,7 @@ Description
 -----------
 Internal, for verify_aggregates: drops the temporary tables that shadow the
 aggregate tables while it recomputes (hourly, daily,
-weekly, yearly and running park tables, hourly, daily, weekly, monthly and
+weekly, yearly and running park tables, running ride table, hourly, daily, weekly, monthly and
 yearly ride tables: what the recomputation writes), so that the session reads the base
 tables again. DROP TEMPORARY TABLE never touches a base table; a shadow that
 does not exist is skipped. verify_aggregates calls it before it starts, at
@@ -27,6 +27,7 @@ BEGIN
         weekly_park_stats,
         yearly_park_stats,
         running_daily_park_stats,
+        running_daily_ride_stats,
         hourly_ride_stats,
         daily_ride_stats,
         weekly_ride_stats,

@@ -52,15 +52,23 @@ def measures(entity: Entity, alias: str, how: str, needed) -> str:
 
 
 def latest_of(entity: Entity, source: str, after: str, until: str) -> str:
-    """Each entity's latest row of ``source`` in (after, until] (placeholders): numbered
-    within the span, which is one range of the time-clustered key in the pruned
-    partitions. (A join back on MAX(recorded_at) per park let MariaDB run it as a
-    lateral derived table probing the (park_id, recorded_at) key of every day
-    partition for each snapshot: seconds with a year of partitions.)"""
-    return (f"SELECT ls.* FROM (SELECT w.*, ROW_NUMBER() OVER (PARTITION BY w.{entity.key} "
-            f"ORDER BY w.recorded_at DESC) AS latest_rank FROM {source} w "
-            f"WHERE w.recorded_at > {after} AND w.recorded_at <= {until}) ls "
-            "WHERE ls.latest_rank = 1")
+    """Each entity's latest row of ``source`` in (after, until] (placeholders).
+
+    The latest time of each entity is a GROUP BY key with MAX(recorded_at) over the
+    raw table's (key, recorded_at) index, which the server reads as a loose index
+    scan (one index dive per entity and day partition of the window); each entity's
+    row of ``source`` is then read by (key, time), the window bounding it too so that
+    only its partitions are probed. (Numbering every row of the window per entity read
+    all of them: ~45,000 ride rows for two hours, 42 ms, against 9 ms.) The raw
+    table's rows are those of ``source``: deleting a park snapshot deletes its ride
+    rows (park_snapshots_after_delete)."""
+    own = entity.raw_own_time or "recorded_at"
+    key = entity.key
+    return (f"SELECT w.* FROM (SELECT lt.{key}, MAX(lt.recorded_at) AS latest_at "
+            f"FROM {entity.snapshots} lt WHERE lt.recorded_at > {after} "
+            f"AND lt.recorded_at <= {until} GROUP BY lt.{key}) l "
+            f"JOIN {source} w ON w.{key} = l.{key} AND w.{own} = l.latest_at "
+            f"AND w.recorded_at > {after} AND w.recorded_at <= {until}")
 
 
 def open_flag(b: Binds, after: datetime, until: datetime) -> str:

@@ -2,7 +2,7 @@
 entities whose rows they are.
 
 A level is a kind of row holding the sums and counts of a bucket of time. Not
-every entity has every level (parks have no monthly rows, rides no running rows), so the
+every entity has every level (parks have no monthly rows), so the
 planner is given an entity's levels and never assumes one it does not have.
 """
 
@@ -80,6 +80,7 @@ RIDES = Entity(
     key="ride_id",
     tables={Level.YEARLY: RIDE_YEARS, Level.MONTHLY: "monthly_ride_stats",
             Level.WEEKLY: "weekly_ride_stats", Level.DAILY: "daily_ride_stats",
+            Level.RUNNING: "running_daily_ride_stats",
             Level.HOURLY: "hourly_ride_stats", Level.RAW: RIDE_SNAPSHOT_MEASURES},
     snapshots="ride_snapshots",
     measures=("sample_count", "open_sample_count", "operating_samples", "down_samples",
