@@ -99,11 +99,25 @@ def _in_ranges(b: Binds, column: str, ranges, excluded=()) -> str:
 
 def _grouped(entity: Entity, k: int, level: Level, b: Binds, read: Read, needed,
              days: str) -> str:
-    """The rows of ``read``'s ranges, summed per entity."""
+    """The rows of ``read``'s ranges, summed per entity; stored rows of a single bucket
+    (yesterday's daily rows, one hour) as they are, one per entity: the query reading
+    the UNION sums them anyway, and a GROUP BY of its own would cost a temporary
+    table (1,864 daily ride rows: 1.6 ms of a 12 ms ranking)."""
     a = ALIAS[level]
     where = _in_ranges(b, f"{a}.{BUCKET[level]}", read.ranges, read.skipped)
-    how = "raw" if level is Level.RAW else "sum"
-    return f"{_head(entity, k, level, how, needed, days)} WHERE {where} GROUP BY {a}.{entity.key}"
+    if level is Level.RAW:
+        return (f"{_head(entity, k, level, 'raw', needed, days)} WHERE {where} "
+                f"GROUP BY {a}.{entity.key}")
+    if _buckets(level, read) == 1:
+        row_days = "1" if level is Level.DAILY else "0"
+        return f"{_head(entity, k, level, 'row', needed, row_days)} WHERE {where}"
+    return f"{_head(entity, k, level, 'sum', needed, days)} WHERE {where} GROUP BY {a}.{entity.key}"
+
+
+def _buckets(level: Level, read: Read) -> int:
+    """How many buckets (days of DAILY, hours of HOURLY) ``read`` covers."""
+    unit = timedelta(hours=1) if level is Level.HOURLY else timedelta(days=1)
+    return sum((end - start) // unit for start, end in read.ranges) - len(read.skipped)
 
 
 def _yearly(entity: Entity, k: int, b: Binds, span: Span, read: Read, progress: Progress,

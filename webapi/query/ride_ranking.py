@@ -47,8 +47,10 @@ def _is_open(b: Binds, after: datetime, until: datetime) -> str:
 
 
 def total_rides(b: Binds, disney_universal: bool) -> str:
-    """The active rides of the filter (a scalar subquery)."""
-    return ("SELECT COUNT(*) FROM rides tr JOIN parks p ON p.park_id = tr.park_id "
+    """The active rides of the filter (a scalar subquery). The rides first, read in
+    key order, each joined to its park by key: the other way round the server read
+    every ride through the park index (1.0 against 0.4 ms)."""
+    return ("SELECT COUNT(*) FROM rides tr STRAIGHT_JOIN parks p ON p.park_id = tr.park_id "
             f"WHERE tr.is_active = 1 AND {park_filter(b, disney_universal)}")
 
 
