@@ -9,7 +9,9 @@ wrong versions first (corrected later) and extra snapshots deleted afterwards
 (a DBA's DELETE). After one run_aggregation() cycle every row of every table is
 identical, and equal to a plain-Python computation of the same input
 (tests/reference.py), down to the aggregates. Also the issue's cases: a snapshot
-recorded before an earlier one of the same day (case 1)."""
+recorded before an earlier one of the same day (case 1). The running ride sums
+(running_daily_ride_stats) are among the tables compared, and equal the Python
+sums per ride and day."""
 
 from __future__ import annotations
 
@@ -119,6 +121,14 @@ def assert_matches_python(db, final: dict) -> None:
     last = {r["ride_id"]: r["last_operated_at"] for r in rows(
         db, "SELECT ride_id, last_operated_at FROM rides")}
     assert last == {ride: reference.last_operated(final).get(ride) for ride in TIERS}
+    # The running ride sums of every day (nothing purged them): the Python-derived
+    # ride rows summed per ride and local day.
+    ride_hours = reference.ride_hourly(CLOSED_MEANS_DOWN, TIERS, final)
+    running = {(r["stat_date"], r["ride_id"]): {m: r[m] for m in ("park_id",
+                                                                  *reference.RIDE_MEASURES)}
+               for r in rows(db, "SELECT * FROM running_daily_ride_stats")}
+    assert running == reference.ride_daily(
+        ride_hours, {reference.local_date(hour) for hour, _ride in ride_hours})
     # The aggregates, from the Python-derived snapshots.
     snapshots = [{"park_id": park, "recorded_at": at} | {c: want[c] for c in DERIVED}
                  for (park, at), want in derived.items()]

@@ -30,8 +30,9 @@ transaction (its own or the caller''s): it never commits.
    is derived.
 6. Keeps the day''s ride sums (running_daily_ride_stats): the usual new
    snapshot adds its ride rows (running_daily_ride_add); a snapshot recorded
-   again, or one whose windows re-derived other snapshots, recomputes the
-   park''s local day (running_daily_ride_refresh). Skipped with
+   again with other values, or one whose windows re-derived other snapshots,
+   recomputes the park''s local day (running_daily_ride_refresh); one recorded
+   again exactly as stored (the collector''s re-send) changes nothing. Skipped with
    @parkstats_bulk_load = 1 (backfill_aggregates catches up).
 Sets @parkstats_deriving while it writes (the park_snapshots triggers then
 leave the recomputation to it instead of queueing it).
@@ -53,6 +54,7 @@ BEGIN
     DECLARE v_rides INT;
     DECLARE v_lo DATETIME;
     DECLARE v_hi DATETIME;
+    DECLARE v_unchanged TINYINT DEFAULT 0;
 
     -- 1. The park's turn.
     SELECT park_id
@@ -99,6 +101,23 @@ BEGIN
        AND d.local_date = v_day
        SET c.old_first = d.first_operated_at,
            c.old_last = d.last_operated_at;
+    -- The same snapshot recorded again as stored (the collector's re-send): same
+    -- park_open, the same rides with the same statuses and waits. Nothing it adds
+    -- to the ride sums changes then (step 6).
+    SET v_unchanged = EXISTS (SELECT 1
+                                FROM park_snapshots AS s
+                               WHERE s.park_id = p_park_id
+                                 AND s.recorded_at = p_recorded_at
+                                 AND s.park_open = p_park_open)
+                      AND (SELECT COUNT(*) FROM tmp_snapshot_old) = v_rides
+                      AND (SELECT COUNT(*)
+                             FROM tmp_snapshot_rides AS n
+                             JOIN ride_snapshots AS rs
+                               ON rs.ride_id = n.ride_id
+                              AND rs.recorded_at = p_recorded_at
+                              AND rs.park_id = p_park_id
+                              AND rs.status = n.status
+                              AND rs.wait_minutes <=> n.wait_minutes) = v_rides;
 
     -- 2. The park row (derived columns empty for a snapshot without rides;
     --    otherwise step 5 writes them) and the ride rows.
@@ -212,11 +231,12 @@ BEGIN
     --    derived. A new snapshot that re-derived no other one (the usual collection)
     --    adds its ride rows. Otherwise the park's day is recomputed: the old ride
     --    rows of a snapshot recorded again were counted (whatever changed: a status,
-    --    only a wait, park_open), and a window re-derived means another snapshot's
-    --    rows may have changed class (the down rule reads the operating facts of
-    --    the same local day, the only day whose facts changed; the windows'
-    --    later days change only weights, which no ride measure reads).
-    IF COALESCE(@parkstats_bulk_load, 0) <> 1 THEN
+    --    only a wait, park_open), and a window re-derived means another
+    --    snapshot's rows may have changed class (the down rule reads the operating
+    --    facts of the same local day, the only day whose facts changed; the
+    --    windows' later days change only weights, which no ride measure reads).
+    --    A snapshot recorded again exactly as stored changes nothing.
+    IF COALESCE(@parkstats_bulk_load, 0) <> 1 AND v_unchanged = 0 THEN
         IF NOT EXISTS (SELECT 1 FROM tmp_snapshot_old)
            AND NOT EXISTS (SELECT 1 FROM tmp_derive_windows) THEN
             CALL running_daily_ride_add(p_park_id, p_recorded_at);

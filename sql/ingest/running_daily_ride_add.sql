@@ -53,6 +53,7 @@ BEGIN
       FROM ride_snapshot_measures AS m
      WHERE m.park_id = p_park_id
        AND m.recorded_at = p_recorded_at
+       AND m.ride_recorded_at = p_recorded_at
        AND v_day IS NOT NULL
      GROUP BY m.ride_id
     ON DUPLICATE KEY UPDATE

@@ -76,9 +76,13 @@ BEGIN
               FROM ride_snapshot_measures AS m
              -- One park through the keys (park_id, recorded_at); every park through
              -- the clustered (recorded_at, ...): the optimizer picks by the range.
+             -- The ride rows' own time is bounded too: through the park snapshot's
+             -- alone, the ride rows were read by park_id only (every day kept).
              WHERE m.park_id BETWEEN COALESCE(p_park_id, 0) AND COALESCE(p_park_id, 4294967295)
                AND m.recorded_at >= v_from_utc
                AND m.recorded_at < v_to_utc
+               AND m.ride_recorded_at >= v_from_utc
+               AND m.ride_recorded_at < v_to_utc
              GROUP BY m.ride_id
             ON DUPLICATE KEY UPDATE
                 park_id = VALUES(park_id),
