@@ -351,6 +351,18 @@ def test_summarized_days_add_up_and_roll_up(db_url, db):
     for w in stored:
         e = weeks[(w["week_start"], w["park_id"])]
         assert {c: w[c] for c in PARK_SUMS} == {c: e[c] for c in PARK_SUMS}, w
+    # The rides' weeks and months likewise (a month from its whole weeks and other days).
+    for table, key, of in (
+            ("weekly_ride_stats", "week_start",
+             lambda d: d - timedelta(days=(d.weekday() + 1) % 7)),
+            ("monthly_ride_stats", "month_start", lambda d: d.replace(day=1))):
+        expected = _sums(rides, lambda r, of=of: (of(r["stat_date"]), r["ride_id"]), RIDE_SUMS)
+        stored = rows(db, f"SELECT * FROM {table}")
+        assert {(w[key], w["ride_id"]) for w in stored} == set(expected), table
+        for w in stored:
+            e = expected[(w[key], w["ride_id"])]
+            assert {c: w[c] for c in RIDE_SUMS} == {c: e[c] for c in RIDE_SUMS}, w
+            assert (w["days_covered"], w["peak_wait_minutes"]) == (e["days"], e["peak"]), w
     # The bookkeeping says the summarized days have no raw or hourly rows.
     marks = {r["level"]: r["done_through"] for r in rows(
         db, "SELECT level, done_through FROM aggregation_watermarks")}
@@ -370,6 +382,10 @@ def test_summarized_days_stay_as_they_are(db_url, db):
                              "WHERE week_start <= %s - INTERVAL 8 DAY",
         "yearly_park_stats": "SELECT * FROM yearly_park_stats WHERE year < YEAR(%s)",
         "yearly_ride_stats": "SELECT * FROM yearly_ride_stats WHERE year < YEAR(%s)",
+        "weekly_ride_stats": "SELECT * FROM weekly_ride_stats "
+                             "WHERE week_start <= %s - INTERVAL 8 DAY",
+        "monthly_ride_stats": "SELECT * FROM monthly_ride_stats "
+                              "WHERE month_start <= LAST_DAY(%s - INTERVAL 1 MONTH)",
     }
 
     def snapshot():
