@@ -110,6 +110,10 @@ def build_history(db) -> None:
         cur.execute(HISTORY, {"steps": (NOW - START) // timedelta(minutes=5), "start": START,
                               "late": LATE_HOUR})
         cur.execute(RIDE_HISTORY)
+        # Ride rows inserted directly, as a bulk loader does: their running ride sums
+        # are recomputed as docs/operations.md says for a load without a backfill.
+        cur.execute("CALL running_daily_ride_refresh(NULL, local_date_of(%s), local_date_of(%s))",
+                    (START, NOW + timedelta(hours=1)))
     set_now(db, CLOCK)
     for park, at in resent():
         record(db, park, at)
