@@ -129,7 +129,7 @@ def _yearly(entity: Entity, k: int, b: Binds, span: Span, read: Read, progress: 
     rows = progress.years[span.year]
     y = entity.tables[Level.YEARLY]
     key = entity.key
-    usable = f"y.first_stat_date IS NOT NULL AND y.last_stat_date < {b('day_end', end)}"
+    usable = _usable_year(b, end)
     out = [f"{_head(entity, k, Level.YEARLY, 'row', needed, 'y.days_covered', 'y.is_complete')}"
            f" WHERE y.year = {b('year', span.year)} AND {usable}"]
     # The days after each row (the lower bound, the oldest last_stat_date of the year,
@@ -148,6 +148,12 @@ def _yearly(entity: Entity, k: int, b: Binds, span: Span, read: Read, progress: 
     return out
 
 
+def _usable_year(b: Binds, end) -> str:
+    """Whether a yearly row y serves the year's days before ``end``: it holds days,
+    all before ``end`` (the days after its last_stat_date are read from daily rows)."""
+    return f"y.first_stat_date IS NOT NULL AND y.last_stat_date < {b('day_end', end)}"
+
+
 def span_sources(b: Binds, entity: Entity, k: int, span: Span, reads: list[Read],
                  progress: Progress, all_entities: int, needed) -> list[str]:
     """The sources of one planned span (k: 0 asked, 1 previous)."""
@@ -155,9 +161,15 @@ def span_sources(b: Binds, entity: Entity, k: int, span: Span, reads: list[Read]
         return []
     out = []
     if span.year is not None and Level.YEARLY in entity.levels:
-        # is_complete of the yearly row, even when the row is not used for the sums.
+        # is_complete of the yearly row, even when the row is not used for the sums
+        # (a row that is used carries it itself: 1,864 ride rows less to group).
+        unused = ""
+        yearly = [read for read in reads if read.level is Level.YEARLY]
+        if yearly:
+            (_first, end), = yearly[0].ranges
+            unused = f" AND NOT COALESCE({_usable_year(b, end)}, 0)"
         out.append(f"{_head(entity, k, Level.YEARLY, 'none', needed, '0', 'y.is_complete')} "
-                   f"WHERE y.year = {b('year', span.year)}")
+                   f"WHERE y.year = {b('year', span.year)}{unused}")
     for i, read in enumerate(reads):
         rb = b.scope(f"{read.level.value}{i}_")
         if read.level is Level.YEARLY:

@@ -72,8 +72,10 @@ RIDE_SNAPSHOT_MEASURES = "ride_snapshot_measures"
 # last_stat_date, is_complete: the columns the yearly read needs, which
 # yearly_ride_stats lacks). Exact: both rows are rewritten from the same days in one
 # bucket transaction, and a ride has daily rows only on days its park has them.
+# The ride rows first, by their key (year, ride_id), each joined to its park's row by
+# key: the other way round the server read the ride rows through their park index.
 RIDE_YEARS = ("(SELECT yr.*, yp.first_stat_date, yp.last_stat_date, yp.is_complete "
-              "FROM yearly_ride_stats yr JOIN yearly_park_stats yp "
+              "FROM yearly_ride_stats yr STRAIGHT_JOIN yearly_park_stats yp "
               "ON yp.year = yr.year AND yp.park_id = yr.park_id)")
 
 RIDES = Entity(
