@@ -827,8 +827,9 @@ def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, c
     # Each month is aggregated (and old raw data purged) by another connection
     # while the next month is written.
     aggregator = Aggregator(_clone(conn), has_retention, end) if has_backfill else None
-    # Without a backfill to follow, the running sums the bulk load kept the triggers
-    # from keeping are recomputed after each chunk.
+    # Without a backfill to follow, the running sums are recomputed after each chunk:
+    # a bulk load kept the triggers from keeping the park sums, and no trigger keeps
+    # the ride sums of ride rows inserted directly (record_park_snapshot does).
     has_running = _routine_exists(cur, "running_daily_refresh")
     try:
         for wconn, share in zip(conns, shares, strict=True):
@@ -848,7 +849,7 @@ def _load(conn, days, end, parks, start, aggregate, retention, bulk, progress, c
                            _utc(chunk[-1] + timedelta(days=1), dtime(0), zone))
             if aggregator is not None:
                 aggregator.submit(chunk_from, chunk_to)
-            elif bulk and has_running:
+            elif has_running:
                 _refresh_running(cur, chunk[0], chunk[-1])
         _update_last_operated(cur, models)
         # Days of existing history whose derived columns the new rows change (the day
