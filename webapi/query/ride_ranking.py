@@ -54,6 +54,22 @@ def total_rides(b: Binds, disney_universal: bool) -> str:
             f"WHERE tr.is_active = 1 AND {park_filter(b, disney_universal)}")
 
 
+def _previous_sums(b: Binds, days: LocalDays, now: datetime, state, columns: Columns,
+                   previous: Span) -> str:
+    """The join of the previous period's sums per ride (pv: the p_<measure> columns
+    the fields read) to the returned rows g."""
+    names = {name: m for name, (k, m) in columns.names.items() if k == 1}
+    union = sources(b.scope("pv_"), RIDES, days, now=now, progress=state.progress,
+                    all_entities=state.all_parks, current=previous, previous=None,
+                    needed=set(names.values()))
+    if union is None:  # nothing before: every previous figure NULL
+        return ("\nLEFT JOIN (SELECT NULL AS ride_id, "
+                + ", ".join(f"NULL AS {name}" for name in names) + ") pv ON 0 = 1")
+    summed_columns = ", ".join(f"{summed(RIDES, m)} AS {name}" for name, m in names.items())
+    return (f"\nLEFT JOIN (SELECT u.ride_id, {summed_columns}\nFROM (\n  {union}\n) u\n"
+            "GROUP BY u.ride_id) pv ON pv.ride_id = g.ride_id")
+
+
 def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
               disney_universal: bool, current: Span | None, previous: Span | None,
               live_window: timedelta, ranking: RideRanking, fields, limit: int,
@@ -95,22 +111,33 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
         k, base = split_previous(name)
         return metric_sql(base, measure(k), iv)
 
+    # When no listing or order field reads the previous period (the default sorts), it
+    # is summed apart (alias pv) and joined to the returned rides only, instead of
+    # grouped with the period asked for before the limit: half the rows to group
+    # there (today's ride waits 8.5 -> 5.9 ms, downtime 9.5 -> 8.9 ms over HTTP).
+    later = both and previous is not None and not two_periods(keyed)
+    together = both and not later
     # The listing and order fields, once per ride over the sums (level k) ...
-    keys = [f"{field(name, lambda k: columns.aggregated(k, both))} AS {name}" for name in keyed]
-    # ... the other fields for the listed rows only, over level k's columns (alias g).
-    select = [f"{field(name, lambda k: columns.of('g', k))} AS {name}"
-              for name in fields if name not in keyed]
+    keys = [f"{field(name, lambda k: columns.aggregated(k, together))} AS {name}"
+            for name in keyed]
+    # ... the other fields for the listed rows only, over level k's columns (alias g;
+    # pv for the previous period summed later).
+    select = [f"{field(name, lambda k: columns.of('pv' if later and k == 1 else 'g', k))}"
+              f" AS {name}" for name in fields if name not in keyed]
     if ranking.totals:
         columns.use(0, "sample_count")
         columns.use(0, "down_samples")
+    now_names = {name: m for name, (k, m) in columns.names.items() if not (later and k == 1)}
     union = sources(b, RIDES, days, now=now, progress=state.progress,
-                    all_entities=state.all_parks, current=current, previous=previous,
-                    live_window=live_window,
-                    needed={measure for _, measure in columns.names.values()})
+                    all_entities=state.all_parks, current=current,
+                    previous=None if later else previous, live_window=live_window,
+                    needed=set(now_names.values()))
     if union is None:
         return []
-    summed_columns = ",\n       ".join(f"{summed(RIDES, m, k if both else None)} AS {name}"
-                                       for name, (k, m) in columns.names.items())
+    summed_columns = ",\n       ".join(
+        f"{summed(RIDES, m, columns.names[name][0] if together else None)} AS {name}"
+        for name, m in now_names.items())
+    previous_join = _previous_sums(b, days, now, state, columns, previous) if later else ""
     grouped = (f"SELECT u.ride_id, {summed_columns},\n       {', '.join(keys)}\n"
                f"FROM (\n  {union}\n) u\nGROUP BY u.ride_id")
 
@@ -155,7 +182,7 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
         outer.append(f"({total_rides(b, disney_universal)}) AS total_rides")
     sql = (f"SELECT {', '.join(outer)}{open_flag(b, now - live_window, now)}\n"
            f"FROM (\n{inner}\n) g JOIN rides r ON r.ride_id = g.ride_id "
-           "JOIN parks p ON p.park_id = g.park_id\n"
+           f"JOIN parks p ON p.park_id = g.park_id{previous_join}\n"
            f"ORDER BY g.listed DESC, {order('g')}, g.ride_id")
     # The metric function calls are expanded in place (webapi.formulas).
     return db.query(plans.formulas.expand(db, sql, state.routines), b.values)
