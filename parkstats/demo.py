@@ -13,7 +13,7 @@ end, so the server never holds much more than the 90 raw days it keeps.
 ``summarize_history(url_or_conn, first, last)`` writes days older than the raw
 data directly as daily park and ride rows (no raw rows: retention would have
 purged them), from the same model per park-slot, then lets the engine roll up
-their weeks and years (make run: everything but the last 3 days).
+their weeks, months and years (make run: everything but the last 3 days).
 
 The simulation (``ParkModel``) is shared with the live collector
 (``parkstats.collector``), which continues the same behaviour ride by ride
@@ -1353,7 +1353,7 @@ class SummaryResult:
     def __str__(self) -> str:
         return (f"{self.park_rows:,} daily park rows and {self.ride_rows:,} daily ride rows for "
                 f"{self.parks} parks ({self.rides} rides), {self.days} day(s) from {self.first} "
-                f"to {self.last}, with their weeks and years, in {self.seconds:.0f} s")
+                f"to {self.last}, with their weeks, months and years, in {self.seconds:.0f} s")
 
 
 def summarize_history(url_or_conn, first: date, last: date, parks: int | None = None, *,

@@ -124,7 +124,7 @@ def history_state(url: DatabaseUrl) -> tuple[int, datetime | None]:
 def ensure_demo(url: DatabaseUrl, days: int | None) -> None:
     """Loads the demo on the first run: parks and rides, the days from Jan 1 of last year
     up to the raw window as daily summaries (summarize_history: daily park and ride rows,
-    their weeks and years), then the raw window (the last RAW_DAYS local days up to now:
+    their weeks, months and years), then the raw window (the last RAW_DAYS local days up to now:
     ride rows and park rows, aggregated). With data older than 8 days, the raw rows
     since the newest snapshot are loaded."""
     from parkstats.demo import (
@@ -156,8 +156,8 @@ def ensure_demo(url: DatabaseUrl, days: int | None) -> None:
         return
     first, raw_first = default_start(now, zone), raw_window_start(now, zone)
     say(f"Demo data: ~80 parks and ~1,900 rides; {first} to {raw_first - timedelta(days=1)} "
-        "as daily park and ride summaries (raw data is kept 90 days only), with their weeks "
-        "and years ...")
+        "as daily park and ride summaries (raw data is kept 90 days only), with their weeks, "
+        "months and years ...")
     say(f"Demo data: {summarize_history(url, first, raw_first - timedelta(days=1), workers=2)}.")
     say(f"Demo data: the last {RAW_DAYS} days ({raw_first} to now) raw, ride by ride, "
         "aggregated ...")
