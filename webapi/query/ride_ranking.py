@@ -57,14 +57,12 @@ def total_rides(b: Binds, disney_universal: bool) -> str:
 def _previous_sums(b: Binds, days: LocalDays, now: datetime, state, columns: Columns,
                    previous: Span) -> str:
     """The join of the previous period's sums per ride (pv: the p_<measure> columns
-    the fields read) to the returned rows g."""
+    the fields read) to the returned rows g. A previous period lies before ``now``, so
+    it always has sources (rides without rows in it get NULLs from the LEFT JOIN)."""
     names = {name: m for name, (k, m) in columns.names.items() if k == 1}
     union = sources(b.scope("pv_"), RIDES, days, now=now, progress=state.progress,
                     all_entities=state.all_parks, current=previous, previous=None,
                     needed=set(names.values()))
-    if union is None:  # nothing before: every previous figure NULL
-        return ("\nLEFT JOIN (SELECT NULL AS ride_id, "
-                + ", ".join(f"NULL AS {name}" for name in names) + ") pv ON 0 = 1")
     summed_columns = ", ".join(f"{summed(RIDES, m)} AS {name}" for name, m in names.items())
     return (f"\nLEFT JOIN (SELECT u.ride_id, {summed_columns}\nFROM (\n  {union}\n) u\n"
             "GROUP BY u.ride_id) pv ON pv.ride_id = g.ride_id")
