@@ -45,8 +45,8 @@ def random_items(rng: random.Random, park: int, at: datetime) -> tuple[int, list
     return park_open, items
 
 
-@pytest.fixture
-def history(db):
+def record_history(db) -> dict:
+    """The parks, rides and random snapshots of START..END, recorded in time order."""
     with db.cursor() as cur:
         cur.executemany("INSERT INTO parks (park_id, name, closed_means_down) VALUES (%s, %s, %s)",
                         [(p, f"Park {p}", cmd) for p, cmd in CLOSED_MEANS_DOWN.items()])
@@ -65,6 +65,12 @@ def history(db):
     for (park, at), (park_open, items) in sorted(snapshots.items(), key=lambda kv: kv[0][1]):
         call(db, "record_park_snapshot", park, at, park_open, json.dumps(
             [{"ride_id": r, "status": s, "wait_minutes": w} for r, s, w in items]))
+    return snapshots
+
+
+@pytest.fixture
+def history(db):
+    snapshots = record_history(db)
     run_until_idle(db, NOW)
     return snapshots
 
@@ -111,6 +117,34 @@ def test_ride_rows_equal_the_python_computation(db, history):
                       "SUM(closed_samples) AS c, SUM(refurbishment_samples) AS r, "
                       "SUM(sample_count - open_sample_count) AS shut FROM daily_ride_stats")[0]
     assert all(totals[k] > 0 for k in "odcr") and totals["shut"] > 0
+
+
+def test_each_day_completed_by_the_cycle_is_added_to_its_week_month_and_year(db):
+    """The cycle that completes a day copies the rides' day from their running sums
+    and adds it to the week, month and year rows instead of regrouping them: hour by
+    hour, every ride table equals the Python computation, the parks' years equal their
+    regrouping (verify_aggregates; tests/test_aggregation_exact.py compares them with
+    Python), and a running row that disagrees with the hours (a write that bypassed
+    record_park_snapshot) is not copied."""
+    snapshots = record_history(db)
+    # Tampered as a direct write to ride_snapshots would leave it: one more DOWN row.
+    with db.cursor() as cur:
+        cur.execute("UPDATE running_daily_ride_stats SET sample_count = sample_count + 1, "
+                    "open_sample_count = open_sample_count + 1, down_samples = down_samples + 1 "
+                    "WHERE ride_id = 21 AND stat_date = '2026-10-31'")
+    at = START + timedelta(hours=1, minutes=10)
+    while at <= NOW:
+        summaries = run_until_idle(db, at)
+        if any(s["days_aggregated"] for s in summaries):
+            # A new day leaves no year to regroup: the day's bucket added it.
+            assert sum(s["years_aggregated"] for s in summaries) == 0, summaries
+        at += timedelta(hours=1)
+    assert_rides_match(db, snapshots)
+    assert scalar(db, "SELECT down_samples FROM running_daily_ride_stats "
+                      "WHERE ride_id = 21 AND stat_date = '2026-10-31'") == scalar(
+        db, "SELECT down_samples FROM daily_ride_stats "
+            "WHERE ride_id = 21 AND stat_date = '2026-10-31'") + 1
+    assert call(db, "verify_aggregates", START, END)[0] == []
 
 
 def test_a_park_is_the_sum_of_its_rides(db, history):

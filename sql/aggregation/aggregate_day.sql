@@ -8,7 +8,8 @@ Recomputes one local day of daily_park_stats for all parks by summing its
 hourly rows in [local midnight, next local midnight) from calendar_days
 (23, 24 or 25 hours), in one transaction (absolute values). Its year is
 queued, and the next run_aggregation() cycle updates it (or call
-aggregate_year). Refuses a day whose hourly rows were purged by retention.
+aggregate_year); a day without daily rows yet is added to its year in the
+same transaction instead (aggregate_new_day_upward). Refuses a day whose hourly rows were purged by retention.
 Logged in aggregation_job_log (job_type daily; period = the local date at
 00:00). Returns a one-row summary.
 

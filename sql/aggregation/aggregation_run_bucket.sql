@@ -26,11 +26,16 @@ aggregation_job_log.
           hours as aggregated ahead of it (aggregated_ranges, merged), and
           when the watermark reaches a recorded range, moves it to the
           range''s end; all in the same transaction.
-  daily:  the local dates in [DATE(p_start), DATE(p_end)), then the
-          Sunday-Saturday weeks they touch (weekly_park_stats,
-          weekly_ride_stats) and the months they touch (monthly_ride_stats,
-          from those weeks: aggregate_ride_months_range); removes them from
-          the queue and queues their years.
+  daily:  the local dates in [DATE(p_start), DATE(p_end)) (the rides''
+          from their running sums when those agree with the hours:
+          aggregate_ride_days_range), then the Sunday-Saturday weeks they
+          touch (weekly_park_stats); removes them from the queue. A new day
+          (one day without any daily row before) is added to the rides''
+          weeks, months and years and the parks'' years
+          (aggregate_new_day_upward); a day that had rows, or a range of
+          days, regroups the rides'' weeks (weekly_ride_stats) and months
+          (monthly_ride_stats, from those weeks:
+          aggregate_ride_months_range) and queues its years.
   yearly: the years in [YEAR(p_start), YEAR(p_end)) (rides: from their monthly
           rows); removes them from the queue.
 On any SQL error an exit handler rolls back, reads SQLSTATE, errno and message
@@ -71,6 +76,7 @@ BEGIN
     DECLARE v_range_end DATETIME DEFAULT NULL;
     DECLARE v_week_rows BIGINT DEFAULT 0;
     DECLARE v_ride_rows BIGINT DEFAULT 0;
+    DECLARE v_new_day TINYINT DEFAULT 0;
 
     DECLARE EXIT HANDLER FOR SQLEXCEPTION
     BEGIN
@@ -189,44 +195,63 @@ BEGIN
                AND (done_through IS NULL OR done_through < v_hourly_done);
         END IF;
     ELSEIF p_level = 'daily' THEN
+        -- A new day (one day without any daily row of a park or ride yet: the cycle
+        -- that completes a day) is added to the rides' weeks, months and years and
+        -- the parks' years (aggregate_new_day_upward); a day that had rows, or a
+        -- range of days (a backfill), regroups them.
+        SET v_new_day = DATE(p_end) = DATE(p_start) + INTERVAL 1 DAY
+                        AND NOT EXISTS (SELECT 1
+                                          FROM daily_park_stats
+                                         WHERE stat_date >= DATE(p_start)
+                                           AND stat_date < DATE(p_end))
+                        AND NOT EXISTS (SELECT 1
+                                          FROM daily_ride_stats
+                                         WHERE stat_date >= DATE(p_start)
+                                           AND stat_date < DATE(p_end));
         CALL aggregate_days_range(DATE(p_start), DATE(p_end), p_now, p_rows);
-        CALL aggregate_ride_days_range(DATE(p_start), DATE(p_end), p_now, v_ride_rows);
+        CALL aggregate_ride_days_range(DATE(p_start), DATE(p_end), p_now, 1, v_ride_rows);
         -- The weeks holding these days, in the same transaction (DAYOFWEEK: Sunday = 1),
         -- then the rides' months holding them (from those weeks and their other days).
         CALL aggregate_weeks_range(
             DATE(p_start) - INTERVAL (DAYOFWEEK(p_start) - 1) DAY,
             DATE(p_end) - INTERVAL (DAYOFWEEK(DATE(p_end) - INTERVAL 1 DAY) - 1) DAY + INTERVAL 6 DAY,
             p_now, v_week_rows);
-        CALL aggregate_ride_weeks_range(
-            DATE(p_start) - INTERVAL (DAYOFWEEK(p_start) - 1) DAY,
-            DATE(p_end) - INTERVAL (DAYOFWEEK(DATE(p_end) - INTERVAL 1 DAY) - 1) DAY + INTERVAL 6 DAY,
-            p_now, v_week_rows);
-        CALL aggregate_ride_months_range(
-            DATE(p_start) - INTERVAL (DAYOFMONTH(p_start) - 1) DAY,
-            LAST_DAY(DATE(p_end) - INTERVAL 1 DAY) + INTERVAL 1 DAY,
-            p_now, v_week_rows);
+        IF v_new_day THEN
+            CALL aggregate_new_day_upward(DATE(p_start), p_now);
+        ELSE
+            CALL aggregate_ride_weeks_range(
+                DATE(p_start) - INTERVAL (DAYOFWEEK(p_start) - 1) DAY,
+                DATE(p_end) - INTERVAL (DAYOFWEEK(DATE(p_end) - INTERVAL 1 DAY) - 1) DAY + INTERVAL 6 DAY,
+                p_now, v_week_rows);
+            CALL aggregate_ride_months_range(
+                DATE(p_start) - INTERVAL (DAYOFMONTH(p_start) - 1) DAY,
+                LAST_DAY(DATE(p_end) - INTERVAL 1 DAY) + INTERVAL 1 DAY,
+                p_now, v_week_rows);
+        END IF;
 
         DELETE FROM aggregation_queue
          WHERE level = 'daily'
            AND period_start >= p_start
            AND period_start < p_end;
 
-        INSERT INTO aggregation_queue
-            (level, period_start, queued_at, failures, next_attempt_at, last_error)
-        SELECT 'yearly',
-               MAKEDATE(y.year, 1),
-               p_now,
-               0,
-               p_now,
-               NULL
-          FROM (
-                SELECT DISTINCT c.year
-                  FROM calendar_days AS c
-                 WHERE c.local_date >= DATE(p_start)
-                   AND c.local_date < DATE(p_end)
-               ) AS y
-        ON DUPLICATE KEY UPDATE
-            queued_at = VALUES(queued_at);
+        IF NOT v_new_day THEN
+            INSERT INTO aggregation_queue
+                (level, period_start, queued_at, failures, next_attempt_at, last_error)
+            SELECT 'yearly',
+                   MAKEDATE(y.year, 1),
+                   p_now,
+                   0,
+                   p_now,
+                   NULL
+              FROM (
+                    SELECT DISTINCT c.year
+                      FROM calendar_days AS c
+                     WHERE c.local_date >= DATE(p_start)
+                       AND c.local_date < DATE(p_end)
+                   ) AS y
+            ON DUPLICATE KEY UPDATE
+                queued_at = VALUES(queued_at);
+        END IF;
     ELSEIF p_level = 'yearly' THEN
         CALL aggregate_years_range(YEAR(p_start), YEAR(p_end), p_now, p_rows);
         CALL aggregate_ride_years_range(YEAR(p_start), YEAR(p_end), p_now, v_ride_rows);

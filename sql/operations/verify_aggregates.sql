@@ -293,7 +293,7 @@ BEGIN
          WHERE c.local_date > v_run_from
            AND d.local_date IS NULL;
         CALL aggregate_days_range(v_run_from, v_run_to, v_now, v_ignored);
-        CALL aggregate_ride_days_range(v_run_from, v_run_to, v_now, v_ignored);
+        CALL aggregate_ride_days_range(v_run_from, v_run_to, v_now, 0, v_ignored);
         CALL aggregate_weeks_range(
             v_run_from - INTERVAL (DAYOFWEEK(v_run_from) - 1) DAY,
             v_run_to - INTERVAL (DAYOFWEEK(v_run_to - INTERVAL 1 DAY) - 1) DAY + INTERVAL 6 DAY,
