@@ -127,11 +127,14 @@ def test_each_day_completed_by_the_cycle_is_added_to_its_week_month_and_year(db)
     Python), and a running row that disagrees with the hours (a write that bypassed
     record_park_snapshot) is not copied."""
     snapshots = record_history(db)
-    # Tampered as a direct write to ride_snapshots would leave it: one more DOWN row.
+    # Tampered as a class derived after the running sums were kept would leave it (the
+    # same ride rows, one counted as closed instead of operating): every other total
+    # of the day agrees.
     with db.cursor() as cur:
-        cur.execute("UPDATE running_daily_ride_stats SET sample_count = sample_count + 1, "
-                    "open_sample_count = open_sample_count + 1, down_samples = down_samples + 1 "
-                    "WHERE ride_id = 21 AND stat_date = '2026-10-31'")
+        cur.execute("UPDATE running_daily_ride_stats SET operating_samples = operating_samples - 1, "
+                    "closed_samples = closed_samples + 1 "
+                    "WHERE ride_id = 21 AND stat_date = '2026-10-31' AND operating_samples > 0")
+        assert cur.rowcount == 1
     at = START + timedelta(hours=1, minutes=10)
     while at <= NOW:
         summaries = run_until_idle(db, at)
@@ -140,9 +143,9 @@ def test_each_day_completed_by_the_cycle_is_added_to_its_week_month_and_year(db)
             assert sum(s["years_aggregated"] for s in summaries) == 0, summaries
         at += timedelta(hours=1)
     assert_rides_match(db, snapshots)
-    assert scalar(db, "SELECT down_samples FROM running_daily_ride_stats "
+    assert scalar(db, "SELECT closed_samples FROM running_daily_ride_stats "
                       "WHERE ride_id = 21 AND stat_date = '2026-10-31'") == scalar(
-        db, "SELECT down_samples FROM daily_ride_stats "
+        db, "SELECT closed_samples FROM daily_ride_stats "
             "WHERE ride_id = 21 AND stat_date = '2026-10-31'") + 1
     assert call(db, "verify_aggregates", START, END)[0] == []
 

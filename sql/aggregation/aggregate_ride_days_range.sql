@@ -17,15 +17,17 @@ largest): one day per statement keeps the grouping key the ride alone and the
 hourly read one range of its key. A ride gets a row for a day where it has an
 hourly row. Does not commit or log.
 With p_from_running = 1 (the cycle) a day whose running_daily_ride_stats rows
-agree with its hourly rows on the day''s totals (ride rows, down samples,
-the sum of waits) is copied from those rows instead: they
-hold the same sums per ride, kept exact at write time by record_park_snapshot
-(the same view, ride_snapshot_measures, classifies both), and copying 1,900
-rows costs about a quarter of regrouping 24 x 1,900 hourly ones (the cycle
+agree with its hourly rows on the day''s total of every column (each sum, and
+the peak) is copied from those rows instead: they hold the same sums per
+ride, kept exact at write time by record_park_snapshot (the same view,
+ride_snapshot_measures, classifies both), and checking the totals and copying
+1,900 rows costs about half of regrouping 24 x 1,900 hourly ones (the cycle
 that completes a day). Running rows left behind by writes that bypass
-record_park_snapshot (a direct INSERT into ride_snapshots, a bulk load without
-running_daily_ride_refresh) disagree on the totals: that day is regrouped from
-its hours. verify_aggregates passes 0 (its shadows always regroup).
+record_park_snapshot (ride rows inserted directly, a bulk load without
+running_daily_ride_refresh, classes derived later for rows stored without
+them) disagree on some total: that day is regrouped from its hours. Only
+differences between rides that cancel out in every total at once would pass;
+verify_aggregates, which regroups (it passes 0), reports those.
 
 Parameters
 ----------
@@ -33,7 +35,7 @@ p_from_date (DATE): first local date.
 p_to_date (DATE): end of the range (exclusive).
 p_now (DATETIME): value written to aggregated_at.
 p_from_running (TINYINT): 1 copies a day from running_daily_ride_stats when
-    its totals agree with the hourly rows; 0 always regroups the hours.
+    its column totals agree with the hourly rows''; 0 always regroups the hours.
 p_rows (OUT BIGINT): daily ride rows in the range afterwards.
 
 Example
@@ -45,8 +47,8 @@ BEGIN
     DECLARE v_day DATE;
     DECLARE v_utc_start DATETIME;
     DECLARE v_utc_end DATETIME;
-    DECLARE v_hourly_totals VARCHAR(120) CHARACTER SET ascii COLLATE ascii_bin;
-    DECLARE v_running_totals VARCHAR(120) CHARACTER SET ascii COLLATE ascii_bin;
+    DECLARE v_hourly_totals VARCHAR(200) CHARACTER SET ascii COLLATE ascii_bin;
+    DECLARE v_running_totals VARCHAR(200) CHARACTER SET ascii COLLATE ascii_bin;
 
     DELETE FROM daily_ride_stats
      WHERE stat_date >= p_from_date
@@ -63,15 +65,23 @@ BEGIN
         SET v_hourly_totals = NULL;
         SET v_running_totals = NULL;
         IF v_utc_start IS NOT NULL AND p_from_running = 1 THEN
-            SELECT CONCAT_WS('/', COALESCE(SUM(r.sample_count), 0), COALESCE(SUM(r.down_samples), 0),
-                             COALESCE(SUM(r.wait_sum), 0))
+            SELECT CONCAT_WS('/', COALESCE(SUM(r.sample_count), 0), COALESCE(SUM(r.open_sample_count), 0),
+                             COALESCE(SUM(r.operating_samples), 0), COALESCE(SUM(r.down_samples), 0),
+                             COALESCE(SUM(r.closed_samples), 0),
+                             COALESCE(SUM(r.refurbishment_samples), 0),
+                             COALESCE(SUM(r.wait_sum), 0), COALESCE(SUM(r.wait_count), 0),
+                             COALESCE(MAX(r.peak_wait_minutes), -1))
               INTO v_running_totals
               FROM running_daily_ride_stats AS r
              WHERE r.stat_date = v_day;
             -- No running rows (a day before the running ones, as in a backfill): regroup.
-            IF v_running_totals <> '0/0/0' THEN
-                SELECT CONCAT_WS('/', COALESCE(SUM(h.sample_count), 0), COALESCE(SUM(h.down_samples), 0),
-                                 COALESCE(SUM(h.wait_sum), 0))
+            IF v_running_totals <> '0/0/0/0/0/0/0/0/-1' THEN
+                SELECT CONCAT_WS('/', COALESCE(SUM(h.sample_count), 0), COALESCE(SUM(h.open_sample_count), 0),
+                                 COALESCE(SUM(h.operating_samples), 0), COALESCE(SUM(h.down_samples), 0),
+                                 COALESCE(SUM(h.closed_samples), 0),
+                                 COALESCE(SUM(h.refurbishment_samples), 0),
+                                 COALESCE(SUM(h.wait_sum), 0), COALESCE(SUM(h.wait_count), 0),
+                                 COALESCE(MAX(h.peak_wait_minutes), -1))
                   INTO v_hourly_totals
                   FROM hourly_ride_stats AS h
                  WHERE h.hour_start_utc >= v_utc_start
