@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -50,6 +52,13 @@ class Frozen:
 
     def __enter__(self):
         os.kill(self.pid, signal.SIGSTOP)
+        # kill() only queues the signal: each thread of the server stops when the kernel
+        # next runs it, so a thread woken by a statement sent right now may still answer
+        # it (seen under load: a fresh answer where the test expects a stale one). The
+        # stop is reported to the parent (this process: LocalServer started the server)
+        # once every thread has stopped.
+        _, status = os.waitpid(self.pid, os.WUNTRACED)
+        assert os.WIFSTOPPED(status), f"server {self.pid} did not stop (status {status})"
         return self
 
     def __exit__(self, *exc):
@@ -116,6 +125,41 @@ def test_a_hung_database_serves_stale_then_fresh_again(own_server):
     values = gauges(client)
     assert values["parkstats_database_up"] == 1
     assert values["parkstats_database_breaker_open"] == 0
+
+
+def test_a_breaker_tripped_right_after_closing_probes_again():
+    """Every trip finds a prober, also one that comes while the last prober is ending
+    (it has just closed the breaker): otherwise nothing would probe again and the
+    breaker would stay open for good. Tripped again the moment it closes, 300 times."""
+    from webapi.breaker import DatabaseBreaker
+
+    down = threading.Event()
+
+    def probe() -> None:
+        if down.is_set():
+            raise ConnectionError("not answering")
+
+    breaker = DatabaseBreaker("scripted", probe, probe_seconds=0.001)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    try:
+        _trip_as_it_closes(breaker, down, rounds=300)
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def _trip_as_it_closes(breaker, down, rounds: int) -> None:
+    for _ in range(rounds):
+        down.set()
+        breaker.trip("lost")
+        assert not breaker.is_closed
+        down.clear()
+        # Watched without sleeping, so that the next trip lands while the prober that
+        # closed the breaker is still finishing (not a timing assertion: the limit only
+        # ends a broken run).
+        deadline = time.monotonic() + 10
+        while not breaker.is_closed:
+            assert time.monotonic() < deadline, "the breaker stayed open: nothing probes"
 
 
 def test_followers_share_the_leaders_failure(own_server):
