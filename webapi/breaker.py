@@ -48,13 +48,20 @@ class DatabaseBreaker:
                 self.opened_total += 1
                 log.warning("database %s not answering (%s): breaker open", self.name, reason)
                 self._breaker.open()
-            if self._prober is None or not self._prober.is_alive():
+            # The prober forgets itself under this lock when it sees the breaker
+            # closed: asking whether its thread is alive instead would miss one that
+            # saw "closed" and has not ended yet, and nothing would probe again.
+            if self._prober is None:
                 self._prober = threading.Thread(target=self._probe_until_closed,
                                                 name=f"probe {self.name}", daemon=True)
                 self._prober.start()
 
     def _probe_until_closed(self) -> None:
-        while not self.is_closed:
+        while True:
+            with self._lock:
+                if self.is_closed:
+                    self._prober = None
+                    return
             time.sleep(self.probe_seconds)
             try:
                 # After reset_timeout pybreaker lets this one call through (half-open):
