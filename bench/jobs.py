@@ -117,8 +117,9 @@ def floor_hour(at: datetime) -> datetime:
 
 def reset_aggregates(cur) -> None:
     for table in ("hourly_park_stats", "daily_park_stats", "weekly_park_stats",
-                  "yearly_park_stats", "hourly_ride_stats", "daily_ride_stats",
-                  "weekly_ride_stats", "monthly_ride_stats", "yearly_ride_stats",
+                  "yearly_park_stats", "hourly_ride_stats", "hourly_ride_totals",
+                  "daily_ride_stats", "weekly_ride_stats", "monthly_ride_stats",
+                  "yearly_ride_stats",
                   "aggregated_ranges", "aggregation_queue", "aggregation_job_log"):
         cur.execute(f"TRUNCATE TABLE {table}")
     cur.execute("UPDATE aggregation_watermarks "

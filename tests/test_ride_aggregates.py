@@ -131,7 +131,8 @@ def test_each_day_completed_by_the_cycle_is_added_to_its_week_month_and_year(db)
     # same ride rows, one counted as closed instead of operating): every other total
     # of the day agrees.
     with db.cursor() as cur:
-        cur.execute("UPDATE running_daily_ride_stats SET operating_samples = operating_samples - 1, "
+        cur.execute("UPDATE running_daily_ride_stats "
+                    "SET operating_samples = operating_samples - 1, "
                     "closed_samples = closed_samples + 1 "
                     "WHERE ride_id = 21 AND stat_date = '2026-10-31' AND operating_samples > 0")
         assert cur.rowcount == 1
@@ -143,6 +144,20 @@ def test_each_day_completed_by_the_cycle_is_added_to_its_week_month_and_year(db)
             assert sum(s["years_aggregated"] for s in summaries) == 0, summaries
         at += timedelta(hours=1)
     assert_rides_match(db, snapshots)
+    # The hours' totals the running rows were compared with: each hour's rides summed.
+    hourly, _daily, _yearly = expected(snapshots)
+    totals: dict = {}
+    for (hour, _ride), row in hourly.items():
+        total = totals.setdefault(hour, dict.fromkeys(reference.RIDE_SUMS, 0)
+                                  | {"peak_wait_minutes": None})
+        for m in reference.RIDE_SUMS:
+            total[m] += row[m]
+        if row["peak_wait_minutes"] is not None:
+            total["peak_wait_minutes"] = max(row["peak_wait_minutes"],
+                                             total["peak_wait_minutes"] or 0)
+    assert_same({r["hour_start_utc"]: {m: r[m] for m in MEASURES}
+                 for r in rows(db, "SELECT * FROM hourly_ride_totals")},
+                totals, "hourly_ride_totals")
     assert scalar(db, "SELECT closed_samples FROM running_daily_ride_stats "
                       "WHERE ride_id = 21 AND stat_date = '2026-10-31'") == scalar(
         db, "SELECT closed_samples FROM daily_ride_stats "
@@ -263,4 +278,5 @@ def test_verify_backfill_late_data_and_retention_cover_rides(db, history):
     summary = call(db, "apply_retention")[-1][0]
     assert scalar(db, "SELECT COUNT(*) FROM hourly_park_stats") == 0, summary
     assert scalar(db, "SELECT COUNT(*) FROM hourly_ride_stats") == 0
+    assert scalar(db, "SELECT COUNT(*) FROM hourly_ride_totals") == 0
     assert scalar(db, "SELECT COUNT(*) FROM daily_ride_stats") > 0

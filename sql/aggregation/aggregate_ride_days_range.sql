@@ -18,11 +18,12 @@ hourly read one range of its key. A ride gets a row for a day where it has an
 hourly row. Does not commit or log.
 With p_from_running = 1 (the cycle) a day whose running_daily_ride_stats rows
 agree with its hourly rows on the day''s total of every column (each sum, and
-the peak) is copied from those rows instead: they hold the same sums per
-ride, kept exact at write time by record_park_snapshot (the same view,
-ride_snapshot_measures, classifies both), and checking the totals and copying
-1,900 rows costs about half of regrouping 24 x 1,900 hourly ones (the cycle
-that completes a day). Running rows left behind by writes that bypass
+the peak; the hours'' totals read from hourly_ride_totals, which
+aggregate_ride_hours_range writes with the hourly rows) is copied from those
+rows instead: they hold the same sums per ride, kept exact at write time by
+record_park_snapshot (the same view, ride_snapshot_measures, classifies
+both), and copying 1,900 rows costs about a fifth of regrouping 24 x 1,900
+hourly ones (the cycle that completes a day). Running rows left behind by writes that bypass
 record_park_snapshot (ride rows inserted directly, a bulk load without
 running_daily_ride_refresh, classes derived later for rows stored without
 them) disagree on some total: that day is regrouped from its hours. Only
@@ -76,6 +77,7 @@ BEGIN
              WHERE r.stat_date = v_day;
             -- No running rows (a day before the running ones, as in a backfill): regroup.
             IF v_running_totals <> '0/0/0/0/0/0/0/0/-1' THEN
+                -- The hours' totals, kept per hour with the hourly ride rows.
                 SELECT CONCAT_WS('/', COALESCE(SUM(h.sample_count), 0), COALESCE(SUM(h.open_sample_count), 0),
                                  COALESCE(SUM(h.operating_samples), 0), COALESCE(SUM(h.down_samples), 0),
                                  COALESCE(SUM(h.closed_samples), 0),
@@ -83,7 +85,7 @@ BEGIN
                                  COALESCE(SUM(h.wait_sum), 0), COALESCE(SUM(h.wait_count), 0),
                                  COALESCE(MAX(h.peak_wait_minutes), -1))
                   INTO v_hourly_totals
-                  FROM hourly_ride_stats AS h
+                  FROM hourly_ride_totals AS h
                  WHERE h.hour_start_utc >= v_utc_start
                    AND h.hour_start_utc < v_utc_end;
             END IF;

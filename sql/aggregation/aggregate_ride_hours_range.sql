@@ -19,8 +19,10 @@ grouping by (hour, ride) cost about 20% more server CPU. What one ride
 row adds: sample_count 1; open_sample_count 1 when its park is open; while
 open, 1 to operating_, down_, closed_ or refurbishment_samples by its class,
 and its posted wait to wait_sum / wait_count / peak_wait_minutes when it is
-OPERATING with a wait > 0. Does not commit, log or move watermarks
-(aggregation_run_bucket does, with the park levels in the same transaction).
+OPERATING with a wait > 0. Each hour''s column totals over its rides go to
+hourly_ride_totals (the gate of aggregate_ride_days_range: ~1 ms an hour).
+Does not commit, log or move watermarks (aggregation_run_bucket does, with
+the park levels in the same transaction).
 
 Parameters
 ----------
@@ -38,6 +40,9 @@ BEGIN
     DECLARE v_hour DATETIME;
 
     DELETE FROM hourly_ride_stats
+     WHERE hour_start_utc >= p_from_utc
+       AND hour_start_utc < p_to_utc;
+    DELETE FROM hourly_ride_totals
      WHERE hour_start_utc >= p_from_utc
        AND hour_start_utc < p_to_utc;
 
@@ -67,6 +72,25 @@ BEGIN
          GROUP BY m.ride_id;
         -- The hour's rows were deleted above: every row of the hour is one inserted.
         SET p_rows = p_rows + ROW_COUNT();
+        -- Their totals (no row for an hour without ride rows).
+        INSERT INTO hourly_ride_totals
+            (hour_start_utc, sample_count, open_sample_count, operating_samples, down_samples,
+             closed_samples, refurbishment_samples, wait_sum, wait_count, peak_wait_minutes,
+             aggregated_at)
+        SELECT h.hour_start_utc,
+               SUM(h.sample_count),
+               SUM(h.open_sample_count),
+               SUM(h.operating_samples),
+               SUM(h.down_samples),
+               SUM(h.closed_samples),
+               SUM(h.refurbishment_samples),
+               SUM(h.wait_sum),
+               SUM(h.wait_count),
+               MAX(h.peak_wait_minutes),
+               p_now
+          FROM hourly_ride_stats AS h
+         WHERE h.hour_start_utc = v_hour
+         GROUP BY h.hour_start_utc;
         SET v_hour = TIMESTAMPADD(HOUR, 1, v_hour);
     END WHILE;
 END

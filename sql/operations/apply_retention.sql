@@ -17,7 +17,7 @@ The daily clean-up (ev_apply_retention runs it once a day):
    the raw_purged watermark. ride_snapshots'' partition of the same day is
    dropped with it (the two tables have the same partitions);
    ride_operating_days is trimmed alike;
-3. hourly_park_stats and hourly_ride_stats: deletes, in batches of 10,000 rows, whole local days
+3. hourly_park_stats and hourly_ride_stats (and hourly_ride_totals): deletes, in batches of 10,000 rows, whole local days
    older than hourly_retention_days whose daily rows are done; moves the
    hourly_purged watermark. daily_park_stats and yearly_park_stats are kept forever,
    and so are the daily, weekly, monthly and yearly ride rows;
@@ -267,6 +267,9 @@ proc: BEGIN
         SET v_batch = ROW_COUNT();
         SET v_hourly_deleted = v_hourly_deleted + v_batch;
     END WHILE;
+    -- And their per-hour totals (one row an hour).
+    DELETE FROM hourly_ride_totals
+     WHERE hour_start_utc < v_hourly_cutoff;
     IF v_hourly_deleted > 0 THEN
         UPDATE aggregation_watermarks
            SET done_through = v_hourly_cutoff,

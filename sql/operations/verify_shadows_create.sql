@@ -21,8 +21,9 @@ its recomputation writes with a TEMPORARY table of the same name
 (verify_table_copy) holding the stored rows the recomputation reads, so that
 the cycle''s own procedures write the shadows and nothing is written to a base
 table:
-  hourly_park_stats, hourly_ride_stats: the checked hours and every hour of
-      the checked local days (a day is re-summed from all its hours);
+  hourly_park_stats, hourly_ride_stats, hourly_ride_totals: the checked hours
+      and every hour of the checked local days (a day is re-summed from all
+      its hours);
   daily_park_stats, daily_ride_stats: every day of the years and of the
       Sunday-Saturday weeks re-summed;
   weekly_park_stats: the checked weeks;
@@ -66,6 +67,8 @@ BEGIN
     CALL verify_table_copy('hourly_park_stats', 'hourly_park_stats', 'hour_start_utc',
                            v_hours_from, v_hours_to);
     CALL verify_table_copy('hourly_ride_stats', 'hourly_ride_stats', 'hour_start_utc',
+                           v_hours_from, v_hours_to);
+    CALL verify_table_copy('hourly_ride_totals', 'hourly_ride_totals', 'hour_start_utc',
                            v_hours_from, v_hours_to);
     CALL verify_table_copy('daily_park_stats', 'daily_park_stats', 'stat_date', v_days_from, v_days_to);
     CALL verify_table_copy('daily_ride_stats', 'daily_ride_stats', 'stat_date', v_days_from, v_days_to);

@@ -29,6 +29,7 @@ BEGIN
         running_daily_park_stats,
         running_daily_ride_stats,
         hourly_ride_stats,
+        hourly_ride_totals,
         daily_ride_stats,
         weekly_ride_stats,
         monthly_ride_stats,

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS hourly_ride_totals;
