@@ -208,13 +208,22 @@ class LocalServer:
         return DatabaseUrl("127.0.0.1", self.port, "root", "", database)
 
     def _ping(self) -> bool:
+        """Whether this server answers on its port: another server holding the port (its
+        own data directory) does not count, so start() does not take it for this one."""
         try:
             conn = pymysql.connect(host="127.0.0.1", port=self.port, user="root",
                                    password="", connect_timeout=1)
         except pymysql.MySQLError:
             return False
-        conn.close()
-        return True
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT @@datadir")
+                (datadir,) = cur.fetchone()
+        except pymysql.MySQLError:
+            return False
+        finally:
+            conn.close()
+        return Path(datadir).resolve() == self.datadir
 
     def _log_tail(self, lines: int = 20) -> str:
         try:

@@ -1,6 +1,9 @@
 """The harness itself: a real server, migrated, clean for every test."""
 
+import pytest
 from support import scalar
+
+from parkstats.localdb import LocalServer, ServerUnavailable
 
 
 def test_server_is_real_and_configured(db):
@@ -17,3 +20,12 @@ def test_each_test_starts_clean_first(db):
 
 def test_each_test_starts_clean_second(db):
     assert scalar(db, "SELECT COUNT(*) FROM parks") == 0
+
+
+def test_a_server_does_not_take_another_on_its_port_for_itself(db_url, tmp_path):
+    """LocalServer.start() on a port another server holds fails with its own log (the
+    port is taken) instead of returning as if the server answering there were itself."""
+    second = LocalServer(tmp_path / "second", port=db_url.port)
+    with pytest.raises(ServerUnavailable, match="exited"):
+        second.start(timeout=120)
+    assert not second.is_running()
