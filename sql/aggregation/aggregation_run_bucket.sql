@@ -210,8 +210,8 @@ BEGIN
                                            AND stat_date < DATE(p_end));
         CALL aggregate_days_range(DATE(p_start), DATE(p_end), p_now, p_rows);
         CALL aggregate_ride_days_range(DATE(p_start), DATE(p_end), p_now, 1, v_ride_rows);
-        -- The weeks holding these days, in the same transaction (DAYOFWEEK: Sunday = 1),
-        -- then the rides' months holding them (from those weeks and their other days).
+        -- The parks' weeks holding these days, in the same transaction (DAYOFWEEK:
+        -- Sunday = 1).
         CALL aggregate_weeks_range(
             DATE(p_start) - INTERVAL (DAYOFWEEK(p_start) - 1) DAY,
             DATE(p_end) - INTERVAL (DAYOFWEEK(DATE(p_end) - INTERVAL 1 DAY) - 1) DAY + INTERVAL 6 DAY,
@@ -219,6 +219,8 @@ BEGIN
         IF v_new_day THEN
             CALL aggregate_new_day_upward(DATE(p_start), p_now);
         ELSE
+            -- The rides' weeks holding these days, then their months (from those weeks
+            -- and their other days).
             CALL aggregate_ride_weeks_range(
                 DATE(p_start) - INTERVAL (DAYOFWEEK(p_start) - 1) DAY,
                 DATE(p_end) - INTERVAL (DAYOFWEEK(DATE(p_end) - INTERVAL 1 DAY) - 1) DAY + INTERVAL 6 DAY,
