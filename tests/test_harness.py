@@ -1,7 +1,7 @@
 """The harness itself: a real server, migrated, clean for every test."""
 
 import pytest
-from support import scalar
+from support import rows, scalar
 
 from parkstats.localdb import LocalServer, ServerUnavailable
 
@@ -29,3 +29,18 @@ def test_a_server_does_not_take_another_on_its_port_for_itself(db_url, tmp_path)
     with pytest.raises(ServerUnavailable, match="exited"):
         second.start(timeout=120)
     assert not second.is_running()
+
+
+def test_every_table_is_emptied_between_tests_or_kept_on_purpose(db):
+    """A new table must join conftest.DATA_TABLES (emptied before each test) or the
+    tables kept on purpose here; otherwise its rows leak from one test into the next."""
+    from conftest import DATA_TABLES
+
+    kept = {"settings", "calendar_days", "aggregation_watermarks", "routine_versions",
+            "primary_of_record"}
+    tables = {r["TABLE_NAME"] for r in rows(
+        db, "SELECT TABLE_NAME FROM information_schema.TABLES "
+            "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' "
+            "AND TABLE_NAME NOT LIKE '\\_yoyo%%' AND TABLE_NAME NOT LIKE 'yoyo%%'")}
+    assert tables - set(DATA_TABLES) - kept == set()
+    assert kept | set(DATA_TABLES) <= tables  # no name here that is not a table
