@@ -23,12 +23,12 @@ aggregate_ride_hours_range writes with the hourly rows) is copied from those
 rows instead: they hold the same sums per ride, kept exact at write time by
 record_park_snapshot (the same view, ride_snapshot_measures, classifies
 both), and copying 1,900 rows costs about a fifth of regrouping 24 x 1,900
-hourly ones (the cycle that completes a day). Running rows left behind by writes that bypass
-record_park_snapshot (ride rows inserted directly, a bulk load without
-running_daily_ride_refresh, classes derived later for rows stored without
-them) disagree on some total: that day is regrouped from its hours. Only
-differences between rides that cancel out in every total at once would pass;
-verify_aggregates, which regroups (it passes 0), reports those.
+hourly ones (the cycle that completes a day). Running rows left behind by
+writes that bypass record_park_snapshot (ride rows inserted directly, a bulk
+load without running_daily_ride_refresh, classes derived later for rows
+stored without them) disagree on some total: that day is regrouped from its
+hours. Only differences between rides that cancel out in every total at once
+would pass; verify_aggregates, which regroups (it passes 0), reports those.
 
 Parameters
 ----------
