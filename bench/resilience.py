@@ -18,7 +18,6 @@ import asyncio
 import http.client
 import json
 import os
-import signal
 import socket
 import tempfile
 import time
@@ -62,46 +61,25 @@ async def _round(port: int, groups: dict[str, list[str]], rounds: int) -> dict:
     return {name: {**summary(latencies[name]), "answers": statuses[name]} for name in groups}
 
 
-def _freeze(pid: int, limit: float = 10) -> None:
-    """SIGSTOP the server, then wait until every one of its threads is stopped: kill()
-    only queues the signal, and a thread woken by a request sent at once could still
-    answer it (the server is not necessarily this process's child: its threads' states
-    are read from /proc)."""
-    os.kill(pid, signal.SIGSTOP)
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        states = []
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            try:
-                states.append((task / "stat").read_text().rsplit(")", 1)[1].split()[0])
-            except FileNotFoundError:  # a thread that ended meanwhile
-                continue
-        if all(state in ("T", "t") for state in states):
-            return
-        time.sleep(0.001)
-    raise RuntimeError(f"the database server (pid {pid}) did not stop within {limit} s")
-
-
 def hung_database(database_url: str, now, server, paths: list[str], log_path: Path,
                   rounds: int = 5) -> dict:
     """``paths``: ranking URLs; the first half are kept fresh in the cache, the second
     half expire (asked once, then the cache lifetime passes), plus never-asked URLs."""
     cached, expired = paths[: len(paths) // 2], paths[len(paths) // 2:]
     never = [p + "&limit=7" for p in expired]
-    pid = int(server.pidfile.read_text())
     with ApiServer(database_url, now, cache_seconds=10, log_path=log_path) as api:
         for p in expired:
             api.get(p)
         time.sleep(10.5)  # the expired half is now older than the cache lifetime
         for p in cached:
             api.get(p)
-        _freeze(pid)
+        server.freeze()
         try:
             groups = {"cached": cached, "expired (stale)": expired, "never asked (503)": never,
                       "health": ["/api/health"], "metrics": ["/metrics"]}
             during = asyncio.run(_round(api.port, groups, rounds))
         finally:
-            os.kill(pid, signal.SIGCONT)
+            server.thaw()
         resumed = time.perf_counter()
         fresh_after = None
         while time.perf_counter() - resumed < 60:

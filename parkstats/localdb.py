@@ -199,6 +199,31 @@ class LocalServer:
             os.kill(pid, signal.SIGKILL)
         self.process = None
 
+    def freeze(self, limit: float = 10) -> None:
+        """Stop the server process (SIGSTOP: it accepts connections and answers nothing,
+        a hung database) and return once every one of its threads is stopped: kill()
+        only queues the signal, and a thread woken by a statement sent at once could
+        still answer it. The threads' states are read from /proc (the server need not be
+        this process's child). ``thaw()`` resumes it."""
+        pid = int(self.pidfile.read_text())
+        os.kill(pid, signal.SIGSTOP)
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            states = []
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                try:
+                    states.append((task / "stat").read_text().rsplit(")", 1)[1].split()[0])
+                except FileNotFoundError:  # a thread that ended meanwhile
+                    continue
+            if all(state in ("T", "t") for state in states):
+                return
+            time.sleep(0.001)
+        raise ServerUnavailable(f"{self.binary} (pid {pid}) did not stop within {limit} s")
+
+    def thaw(self) -> None:
+        """Resume a server stopped by ``freeze()`` (SIGCONT)."""
+        os.kill(int(self.pidfile.read_text()), signal.SIGCONT)
+
     def remove(self) -> None:
         shutil.rmtree(self.basedir, ignore_errors=True)
 

@@ -8,8 +8,6 @@ measures the latencies.
 
 from __future__ import annotations
 
-import os
-import signal
 import sys
 import threading
 import time
@@ -45,24 +43,18 @@ def own_server(tmp_path_factory):
 
 
 class Frozen:
-    """The server process stopped (SIGSTOP) while inside the block, then resumed."""
+    """The server stopped while inside the block (LocalServer.freeze: every thread
+    stopped, so nothing answers), then resumed."""
 
     def __init__(self, server: LocalServer):
-        self.pid = int(server.pidfile.read_text())
+        self.server = server
 
     def __enter__(self):
-        os.kill(self.pid, signal.SIGSTOP)
-        # kill() only queues the signal: each thread of the server stops when the kernel
-        # next runs it, so a thread woken by a statement sent right now may still answer
-        # it (seen under load: a fresh answer where the test expects a stale one). The
-        # stop is reported to the parent (this process: LocalServer started the server)
-        # once every thread has stopped.
-        _, status = os.waitpid(self.pid, os.WUNTRACED)
-        assert os.WIFSTOPPED(status), f"server {self.pid} did not stop (status {status})"
+        self.server.freeze()
         return self
 
     def __exit__(self, *exc):
-        os.kill(self.pid, signal.SIGCONT)
+        self.server.thaw()
 
 
 def gauges(client) -> dict[str, float]:
