@@ -5,8 +5,8 @@
 -- totals of every column agree with the hours'; summing the day's 23-25 rows
 -- here instead of its ~45,000 hourly ride rows takes that check from ~16 ms to
 -- well under 1 ms. Only a gate: totals that disagree make the day regroup its
--- hourly rows, which is always right.
--- Filled here from the hourly ride rows already stored.
+-- hourly rows, which is always right. So it starts empty: the hours aggregated
+-- before it have no totals, and the one day they end is regrouped as before.
 -- depends: 0015_running_daily_ride_stats
 
 CREATE TABLE hourly_ride_totals (
@@ -24,21 +24,3 @@ CREATE TABLE hourly_ride_totals (
     CONSTRAINT pk_hourly_ride_totals PRIMARY KEY (hour_start_utc)
 ) ENGINE = InnoDB DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci
   COMMENT = 'Per UTC hour, the column totals of its hourly_ride_stats rows';
-
-INSERT INTO hourly_ride_totals
-    (hour_start_utc, sample_count, open_sample_count, operating_samples, down_samples,
-     closed_samples, refurbishment_samples, wait_sum, wait_count, peak_wait_minutes,
-     aggregated_at)
-SELECT h.hour_start_utc,
-       SUM(h.sample_count),
-       SUM(h.open_sample_count),
-       SUM(h.operating_samples),
-       SUM(h.down_samples),
-       SUM(h.closed_samples),
-       SUM(h.refurbishment_samples),
-       SUM(h.wait_sum),
-       SUM(h.wait_count),
-       MAX(h.peak_wait_minutes),
-       UTC_TIMESTAMP()
-  FROM hourly_ride_stats AS h
- GROUP BY h.hour_start_utc;
