@@ -60,22 +60,19 @@ class StatementRecorder:
 
 
 def api_statements(app, target: str) -> list[tuple[str, tuple | dict]]:
-    """The statements one request for ``target`` runs once the app is warm (calendar and
-    settings cached), captured in-process with the response cache off. Captured twice,
-    the shorter list kept: the planning state is re-read once a second
-    (PARKSTATS_PLAN_SECONDS), and a capture that happens to include that read would
-    have every replay count it."""
+    """The statements one request for ``target`` runs once the app is warm (calendar,
+    settings and planning state cached: ``app`` keeps the planning state longer than the
+    run, so that no capture includes its once-a-second re-read and every replay counts
+    the ranking's own statements only), captured in-process with the response cache
+    off."""
     client = app.test_client()
     for _ in range(2):
         response = client.get(target)
         if response.status_code != 200:
             raise RuntimeError(f"{target}: HTTP {response.status_code} {response.data[:300]!r}")
-    captures = []
-    for _ in range(2):
-        with StatementRecorder() as recorder:
-            client.get(target)
-        captures.append(recorder.statements)
-    return min(captures, key=len)
+    with StatementRecorder() as recorder:
+        client.get(target)
+    return recorder.statements
 
 
 def _printable(params):
@@ -100,6 +97,7 @@ def measure_sql_and_baseline(url: DatabaseUrl, now: datetime, *, repeat: int,
     from webapi.periods import resolve
 
     app = create_app({"DATABASE_URL": str(url), "CACHE_SECONDS": 0, "NOW": lambda: now,
+                      "PLAN_SECONDS": 86400,
                       "DB_READ_TIMEOUT": 3600})
     db = Database(str(url), pool_size=2, read_timeout=3600)
     calendar = Calendar(db)
