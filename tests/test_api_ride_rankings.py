@@ -331,6 +331,39 @@ def test_waittimes_every_period_and_filter(client, dataset, period, park_filter)
     assert body["data"] == expected and expected
 
 
+def test_live_ride_moved_to_another_park_keeps_its_latest_row(dataset, migrated_url):
+    """A ride moved to another park (rides.park_id changed, its rows in the live window
+    written with its former park's snapshots) is ranked live once, from its own latest
+    row, under its new park. The ride chosen is down in its former park's latest
+    snapshot: counted twice, its downtime would show it."""
+    rides, parks = latest(dataset, "ride_id"), latest(dataset, "park_id")
+    moved = min(ride for ride, row in rides.items() if row["class"] == "down"
+                and row["recorded_at"] == parks[ride // 10]["recorded_at"])
+    to = 3 if moved // 10 != 3 else 1
+    with connect(migrated_url) as conn, conn.cursor() as cur:
+        cur.execute("UPDATE rides SET park_id = %s WHERE ride_id = %s", (to, moved))
+    try:
+        client = make_app(migrated_url, NOW).test_client()
+        waits = client.get("/api/rides/waittimes?period=live&limit=200").get_json()
+        downtime = client.get("/api/rides/downtime?period=live&limit=200").get_json()
+    finally:
+        with connect(migrated_url) as conn, conn.cursor() as cur:
+            cur.execute("UPDATE rides SET park_id = %s WHERE ride_id = %s", (moved // 10, moved))
+
+    def under_new_park(items):
+        for item in items:
+            if item["ride_id"] == moved:
+                item.update(park_id=to, park_name=PARKS[to - 1][1], location=location(to),
+                            park_is_open=bool(parks[to]["park_open"]))
+        return items
+
+    expected_data, stats = expected_downtime(dataset, "live", "all-parks", "downtime_hours")
+    assert downtime["data"] == under_new_park(expected_data)
+    assert downtime["aggregate_stats"] == stats
+    assert waits["data"] == under_new_park(expected_waits(dataset, "live", "all-parks"))
+    assert moved in [i["ride_id"] for i in downtime["data"]]
+
+
 @pytest.mark.parametrize("year", (2025, 2026))
 def test_years_from_yearly_rows(client, dataset, year):
     body = client.get(f"/api/rides/downtime?period=year&year={year}").get_json()

@@ -76,7 +76,7 @@ def _ride_awards(svc, now, chosen: int, disney_universal: bool, limit: int) -> d
         svc.read_db, svc.calendar, now=now, interval=svc.interval_minutes(),
         disney_universal=disney_universal, current=current, previous=previous,
         live_window=svc.live_window, ranking=ranking, fields=RIDE_FIELDS, limit=limit,
-        plans=svc.plans), start=1)] for name, ranking in RIDE_AWARDS.items()}
+        plans=svc.plans).rows, start=1)] for name, ranking in RIDE_AWARDS.items()}
 
 
 def _ranked(rows, key, limit):

@@ -42,17 +42,17 @@ def sort_by(args) -> str:
 
 def load_rides(period: str, park_filter: str, year: int | None, *, ranking: RideRanking,
                fields, limit: int, with_previous: bool = True):
-    """(label, rows, now): the first ``limit`` rides of a ranking, in order (rows with
-    ``listed`` 0 only carry the totals)."""
+    """(label, ranked, now): the first ``limit`` rides of a ranking, in order, and its
+    totals (``RankedRides``)."""
     svc = services()
     now = svc.now()
     label, current, previous = resolve(svc.calendar, period, now, year)
-    rows = ride_rows(svc.read_db, svc.calendar, now=now, interval=svc.interval_minutes(),
+    ranked = ride_rows(svc.read_db, svc.calendar, now=now, interval=svc.interval_minutes(),
                      disney_universal=park_filter == "disney-universal", current=current,
                      previous=previous if with_previous else None,
                      live_window=svc.live_window, ranking=ranking, fields=fields,
                      limit=limit, plans=svc.plans)
-    return label, rows, now
+    return label, ranked, now
 
 
 def ride_item(rank: int, row: dict) -> dict:
@@ -68,7 +68,7 @@ def _flags(row: dict) -> dict:
 
 
 def _total_rides(park_filter: str) -> int:
-    """Active rides of the filter, when no ride row came back to carry the count."""
+    """Active rides of the filter, when no ride has a row in the period."""
     b = Binds()
     sql = f"SELECT ({total_rides(b, park_filter == 'disney-universal')}) AS n"
     return int(services().read_db.query(sql, b.values)[0]["n"])
@@ -81,16 +81,16 @@ def downtime():
     limit = params.limit(request.args, default=100, maximum=200)
 
     def compute():
-        label, rows, _now = load_rides(period, park_filter, year,
-                                       ranking=downtime_ranking(sort), fields=DOWNTIME,
-                                       limit=limit)
+        label, ranked, _now = load_rides(period, park_filter, year,
+                                         ranking=downtime_ranking(sort), fields=DOWNTIME,
+                                         limit=limit)
         data = [{**ride_item(rank, row), "tier": row["tier"],
                  "downtime_hours": rounded(row["total_downtime_hours"], 2),
                  "uptime_percentage": rounded(row["uptime_percentage"], 1),
                  "trend_percentage": rounded(row["downtime_trend"], 1), **_flags(row)}
-                for rank, row in enumerate((r for r in rows if r["listed"]), start=1)]
-        totals = rows[0] if rows else {"rides_tracked": 0, "all_downtime_hours": 0,
-                                        "total_rides": _total_rides(park_filter)}
+                for rank, row in enumerate(ranked.rows, start=1)]
+        totals = ranked.totals or {"rides_tracked": 0, "all_downtime_hours": 0,
+                                   "total_rides": _total_rides(park_filter)}
         return {
             "success": True, "period": period, "filter": park_filter, "sort_by": sort,
             "period_label": label, **({"year": int(label)} if period == "year" else {}),
@@ -111,14 +111,14 @@ def waittimes():
     limit = params.limit(request.args, default=100, maximum=200)
 
     def compute():
-        label, rows, _now = load_rides(period, park_filter, year,
-                                       ranking=WAIT_RANKING, fields=WAITS, limit=limit)
+        label, ranked, _now = load_rides(period, park_filter, year,
+                                         ranking=WAIT_RANKING, fields=WAITS, limit=limit)
         data = [{**ride_item(rank, row), "tier": row["tier"],
                  "avg_wait_minutes": rounded(row["avg_wait_minutes"], 1),
                  "peak_wait_minutes": (int(row["peak_wait_minutes"])
                                        if row["peak_wait_minutes"] is not None else None),
                  **_flags(row), "trend_percentage": rounded(row["wait_trend"], 1)}
-                for rank, row in enumerate(rows, start=1)]
+                for rank, row in enumerate(ranked.rows, start=1)]
         return {"success": True, "period": period, "filter": park_filter,
                 "period_label": label, **({"year": int(label)} if period == "year" else {}),
                 "data": data, "attribution": attribution()}

@@ -83,13 +83,13 @@ def longest_wait_times():
 def _least_reliable_rides(period, park_filter, limit, year):
     """Rides by downtime hours (descending), with uptime."""
     def compute():
-        label, rows, now = load_rides(
+        label, ranked, now = load_rides(
             period, park_filter, year, with_previous=False, limit=limit,
             fields=("total_downtime_hours", "uptime_percentage"),
             ranking=downtime_ranking("downtime_hours", totals=False))
         data = [{**ride_item(rank, r), "downtime_hours": rounded(r["total_downtime_hours"], 2),
                  "uptime_percentage": rounded(r["uptime_percentage"], 1)}
-                for rank, r in enumerate(rows, start=1)]
+                for rank, r in enumerate(ranked.rows, start=1)]
         return _body(period, park_filter, "rides", label, data, now)
 
     return respond((period, year, park_filter, "rides", limit), compute)
@@ -98,11 +98,11 @@ def _least_reliable_rides(period, park_filter, limit, year):
 def _longest_wait_rides(period, park_filter, limit, year):
     """Rides by average posted wait (descending), in whole minutes."""
     def compute():
-        label, rows, now = load_rides(period, park_filter, year, with_previous=False,
-                                      limit=limit, fields=("avg_wait_minutes",),
-                                      ranking=RIDE_WAITS)
+        label, ranked, now = load_rides(period, park_filter, year, with_previous=False,
+                                        limit=limit, fields=("avg_wait_minutes",),
+                                        ranking=RIDE_WAITS)
         data = [{**ride_item(rank, r), "avg_wait_time": rounded(r["avg_wait_minutes"], 0)}
-                for rank, r in enumerate(rows, start=1)]
+                for rank, r in enumerate(ranked.rows, start=1)]
         return _body(period, park_filter, "rides", label, data, now)
 
     return respond((period, year, park_filter, "rides", limit), compute)

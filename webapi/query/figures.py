@@ -24,7 +24,7 @@ def period_figures(db: Database, days: LocalDays, *, now: datetime, interval: in
     b = Binds()
     union = sources(b, PARKS, days, now=now, progress=state.progress,
                     all_entities=state.all_parks, current=current, previous=previous,
-                    needed=PARKS.measures)
+                    needed={*PARKS.measures, "days", "complete"})
     if union is None:
         return []
     wanted = set(fields)

@@ -30,14 +30,19 @@ def park_filter(b: Binds, disney_universal: bool) -> str:
            "OR p.is_universal = 1)"
 
 
-def measures(entity: Entity, alias: str, how: str, needed) -> str:
-    """A source's measure columns, named, those not ``needed`` NULL. ``how``: "row"
-    reads stored rows as they are (one per entity and bucket, summed by the outer
-    query), "sum" sums stored rows per entity (maxima: MAX), "raw" sums what each
-    snapshot adds like aggregate_hours_range does, "none" is all NULL."""
+def measures(entity: Entity, alias: str, how: str, needed) -> list[str]:
+    """A source's measure columns, named: only those ``needed``, in the entity's order
+    (every source of a UNION is given the same ``needed``, so their columns match; a
+    NULL column for every other measure widened each row the server materialises and
+    groups: the year's ride downtime ranking, 3,728 rows, 6.4 -> 5.7 ms). ``how``:
+    "row" reads stored rows as they are (one per entity and bucket, summed by the
+    outer query), "sum" sums stored rows per entity (maxima: MAX), "raw" sums what
+    each snapshot adds like aggregate_hours_range does, "none" is all NULL."""
     out = []
     for m in entity.measures:
-        if how == "none" or m not in needed:
+        if m not in needed:
+            continue
+        if how == "none":
             expr = "NULL"
         elif how == "row":
             expr = f"{alias}.{m}"
@@ -48,6 +53,18 @@ def measures(entity: Entity, alias: str, how: str, needed) -> str:
         else:
             expr = f"SUM({alias}.{m})"
         out.append(f"{expr} AS {m}")
+    return out
+
+
+def _columns(entity: Entity, k: int, alias: str, how: str, needed, days: str,
+             complete: str) -> str:
+    """A source's select list: k, the key, the measures ``needed``, and ``days`` and
+    ``complete`` when needed (the metrics days_covered and is_complete read them)."""
+    out = [f"{k} AS k", f"{alias}.{entity.key}", *measures(entity, alias, how, needed)]
+    if "days" in needed:
+        out.append(f"{days} AS days")
+    if "complete" in needed:
+        out.append(f"{complete} AS complete")
     return ", ".join(out)
 
 
@@ -61,7 +78,10 @@ def latest_of(entity: Entity, source: str, after: str, until: str) -> str:
     only its partitions are probed. (Numbering every row of the window per entity read
     all of them: ~45,000 ride rows for two hours, 42 ms, against 9 ms.) The raw
     table's rows are those of ``source``: deleting a park snapshot deletes its ride
-    rows (park_snapshots_after_delete)."""
+    rows (park_snapshots_after_delete). An entity with a parent: ``_latest_by_parent``.
+    """
+    if entity.parent is not None:
+        return _latest_by_parent(entity, source, after, until)
     own = entity.raw_own_time or "recorded_at"
     key = entity.key
     return (f"SELECT w.* FROM (SELECT lt.{key}, MAX(lt.recorded_at) AS latest_at "
@@ -69,6 +89,39 @@ def latest_of(entity: Entity, source: str, after: str, until: str) -> str:
             f"AND lt.recorded_at <= {until} GROUP BY lt.{key}) l "
             f"JOIN {source} w ON w.{key} = l.{key} AND w.{own} = l.latest_at "
             f"AND w.recorded_at > {after} AND w.recorded_at <= {until}")
+
+
+def _latest_by_parent(entity: Entity, source: str, after: str, until: str) -> str:
+    """Each entity's latest row of ``source`` in (after, until], read through its
+    parent's latest snapshot (rides: their park's).
+
+    A ride's rows are written with its park's snapshots, for the park the ride belongs
+    to then (record_park_snapshot_write), so its row in its current park's latest
+    snapshot of the window, when there is one, is its latest: those rows are one
+    range of the raw table's key (time, park, ride) per park, found from the parks'
+    latest times (one index dive per park). The other rides (missing from their park's
+    latest snapshot, or moved to another park) take their latest row by key and time,
+    one dive each. Against a dive for every ride, live ride rankings 10.1 -> 5.7 ms of
+    server time on 1,864 rides (docs/benchmarks.md)."""
+    par = entity.parent
+    key, pk, own = entity.key, par.key, entity.raw_own_time or "recorded_at"
+    parents = (f"(SELECT lp.{pk}, MAX(lp.recorded_at) AS latest_at FROM {par.snapshots} lp "
+               f"WHERE lp.recorded_at > {after} AND lp.recorded_at <= {until} "
+               f"GROUP BY lp.{pk}) l")
+    # STRAIGHT_JOIN: from the parks' times through the raw key's ranges; left free, the
+    # server read the members by park and probed each ride's row (4.0 against 0.9 ms).
+    in_latest = (f"SELECT w.* FROM {parents} STRAIGHT_JOIN {source} w "
+                 f"ON w.recorded_at = l.latest_at AND w.{pk} = l.{pk} "
+                 f"STRAIGHT_JOIN {par.members} m ON m.{key} = w.{key} AND m.{pk} = w.{pk}")
+    others = (f"SELECT w.* FROM {par.members} m STRAIGHT_JOIN {source} w "
+              f"ON w.{key} = m.{key} AND w.{own} = (SELECT MAX(o.recorded_at) "
+              f"FROM {entity.snapshots} o WHERE o.{key} = m.{key} AND o.recorded_at > {after} "
+              f"AND o.recorded_at <= {until}) "
+              f"AND w.recorded_at > {after} AND w.recorded_at <= {until} "
+              f"WHERE (m.{key}, m.{pk}) NOT IN (SELECT x.{key}, x.{pk} FROM {parents} "
+              f"STRAIGHT_JOIN {entity.snapshots} x ON x.recorded_at = l.latest_at "
+              f"AND x.{pk} = l.{pk})")
+    return f"{in_latest}\n    UNION ALL\n    {others}"
 
 
 def open_flag(b: Binds, after: datetime, until: datetime) -> str:
@@ -82,8 +135,8 @@ def open_flag(b: Binds, after: datetime, until: datetime) -> str:
 def _head(entity: Entity, k: int, level: Level, how: str, needed, days: str,
           complete: str = "0") -> str:
     a = ALIAS[level]
-    return (f"SELECT {k} AS k, {a}.{entity.key}, {measures(entity, a, how, needed)}, "
-            f"{days} AS days, {complete} AS complete FROM {entity.tables[level]} {a}")
+    return (f"SELECT {_columns(entity, k, a, how, needed, days, complete)} "
+            f"FROM {entity.tables[level]} {a}")
 
 
 def _in_ranges(b: Binds, column: str, ranges, excluded=()) -> str:
@@ -109,9 +162,23 @@ def _grouped(entity: Entity, k: int, level: Level, b: Binds, read: Read, needed,
         return (f"{_head(entity, k, level, 'raw', needed, days)} WHERE {where} "
                 f"GROUP BY {a}.{entity.key}")
     if _buckets(level, read) == 1:
+        # An equality on the bucket: joined by the entity's key, the server then reads
+        # each row by (bucket, key) instead of every bucket of the entity's index.
         row_days = "1" if level is Level.DAILY else "0"
-        return f"{_head(entity, k, level, 'row', needed, row_days)} WHERE {where}"
+        return (f"{_head(entity, k, level, 'row', needed, row_days)} "
+                f"WHERE {a}.{BUCKET[level]} = {b('bucket', _only_bucket(level, read))}")
     return f"{_head(entity, k, level, 'sum', needed, days)} WHERE {where} GROUP BY {a}.{entity.key}"
+
+
+def _only_bucket(level: Level, read: Read):
+    """The start of the one bucket ``read`` covers (``_buckets`` is 1)."""
+    unit = timedelta(hours=1) if level is Level.HOURLY else timedelta(days=1)
+    for start, end in read.ranges:
+        while start < end:
+            if start not in read.skipped:
+                return start
+            start += unit
+    raise ValueError(f"no bucket in {read}")
 
 
 def _buckets(level: Level, read: Read) -> int:
@@ -186,19 +253,40 @@ def span_sources(b: Binds, entity: Entity, k: int, span: Span, reads: list[Read]
             out.append(_grouped(entity, k, Level.DAILY, rb, read, needed, "COUNT(*)"))
         elif read.level is Level.RUNNING:
             (first, end), = read.ranges
-            out.append(f"{_head(entity, k, Level.RUNNING, 'row', needed, '0')} "
-                       f"WHERE r.stat_date >= {rb('first', first)} "
-                       f"AND r.stat_date < {rb('end', end)}")
+            dates = (f"r.stat_date = {rb('first', first)}" if _buckets(read.level, read) == 1
+                     else f"r.stat_date >= {rb('first', first)} AND r.stat_date < "
+                     f"{rb('end', end)}")
+            out.append(f"{_head(entity, k, Level.RUNNING, 'row', needed, '0')} WHERE {dates}")
         else:
             out.append(_grouped(entity, k, read.level, rb, read, needed, "0"))
     return out
 
 
+def row_source(b: Binds, entity: Entity, days: LocalDays, *, now: datetime,
+               progress: Progress, span: Span, needed) -> str | None:
+    """``span``'s one source when it is stored rows, at most one per entity (a single
+    day's, week's, month's or running day's rows), else None. Read as a table (no
+    GROUP BY), it is merged into the query that joins it, which reads each entity's
+    row by key: the previous period of 100 listed rides, 0.8 ms against 0.1 ms."""
+    if span.year is not None:
+        return None
+    reads = plan_span(span, now=now, progress=progress, levels=entity.levels, days=days)
+    if len(reads) != 1 or len(reads[0].ranges) != 1:
+        return None
+    read, = reads
+    one_bucket = read.level in (Level.WEEKLY, Level.MONTHLY) or (
+        read.level in (Level.DAILY, Level.RUNNING) and _buckets(read.level, read) == 1)
+    if not one_bucket:
+        return None
+    source, = span_sources(b, entity, 0, span, reads, progress, 0, needed)
+    return source
+
+
 def live_source(b: Binds, entity: Entity, after: datetime, until: datetime, needed) -> str:
     """Each entity's latest snapshot in (after, until], as a source of period 0."""
     latest = latest_of(entity, entity.tables[Level.RAW], b("live_after", after), b("now", until))
-    return (f"SELECT 0 AS k, s.{entity.key}, {measures(entity, 's', 'raw', needed)}, "
-            f"0 AS days, 0 AS complete FROM ({latest}) s GROUP BY s.{entity.key}")
+    return (f"SELECT {_columns(entity, 0, 's', 'raw', needed, '0', '0')} "
+            f"FROM ({latest}) s GROUP BY s.{entity.key}")
 
 
 def sources(b: Binds, entity: Entity, days: LocalDays, *, now: datetime, progress: Progress,

@@ -12,7 +12,7 @@ from webapi.db import Database
 from webapi.periods import Span
 from webapi.query.binds import Binds
 from webapi.query.metrics import TRENDS, metric_sql, split_previous, trend_sql, two_periods
-from webapi.query.render import Columns, open_flag, park_filter, sources, summed
+from webapi.query.render import Columns, open_flag, park_filter, row_source, sources, summed
 from webapi.query.spans import LocalDays
 from webapi.query.state import PlanCache, span_years
 from webapi.query.vocabulary import RIDES
@@ -37,6 +37,16 @@ class RideRanking:
     totals: bool = False  # rides_tracked and all_downtime_hours over all rides of the filter
 
 
+@dataclass
+class RankedRides:
+    """A ride ranking's rows, and with ``RideRanking.totals`` the figures over all rides
+    of the filter (None when no ride has a row in the period): ``rides_tracked`` (rides
+    with a sample), ``all_downtime_hours`` and ``total_rides`` (active rides)."""
+
+    rows: list[dict]
+    totals: dict | None = None
+
+
 def _is_open(b: Binds, after: datetime, until: datetime) -> str:
     """Whether a ride g's class in its latest ride row in (after, until] is operating
     (0 without one): one probe of ride_snapshots' (ride_id, recorded_at) key."""
@@ -58,11 +68,19 @@ def _previous_sums(b: Binds, days: LocalDays, now: datetime, state, columns: Col
                    previous: Span) -> str:
     """The join of the previous period's sums per ride (pv: the p_<measure> columns
     the fields read) to the returned rows g. A previous period lies before ``now``, so
-    it always has sources (rides without rows in it get NULLs from the LEFT JOIN)."""
+    it always has sources (rides without rows in it get NULLs from the LEFT JOIN).
+    Stored rows of a single bucket are joined as they are (``render.row_source``)."""
     names = {name: m for name, (k, m) in columns.names.items() if k == 1}
-    union = sources(b.scope("pv_"), RIDES, days, now=now, progress=state.progress,
+    scoped, needed = b.scope("pv_"), set(names.values())
+    rows = row_source(scoped, RIDES, days, now=now, progress=state.progress, span=previous,
+                      needed=needed)
+    if rows is not None:
+        renamed = ", ".join(f"u.{m} AS {name}" for name, m in names.items())
+        return (f"\nLEFT JOIN (SELECT u.ride_id, {renamed} FROM (\n  {rows}\n) u) pv "
+                "ON pv.ride_id = g.ride_id")
+    union = sources(scoped, RIDES, days, now=now, progress=state.progress,
                     all_entities=state.all_parks, current=previous, previous=None,
-                    needed=set(names.values()))
+                    needed=needed)
     summed_columns = ", ".join(f"{summed(RIDES, m)} AS {name}" for name, m in names.items())
     return (f"\nLEFT JOIN (SELECT u.ride_id, {summed_columns}\nFROM (\n  {union}\n) u\n"
             "GROUP BY u.ride_id) pv ON pv.ride_id = g.ride_id")
@@ -71,23 +89,22 @@ def _previous_sums(b: Binds, days: LocalDays, now: datetime, state, columns: Col
 def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
               disney_universal: bool, current: Span | None, previous: Span | None,
               live_window: timedelta, ranking: RideRanking, fields, limit: int,
-              plans: PlanCache | None = None) -> list[dict]:
+              plans: PlanCache | None = None) -> RankedRides:
     """The first ``limit`` listed rides of a ranking, in order, each with ``fields``,
     ``ride_id``, ``ride_name``, ``tier``, park_id and its name and place,
-    ``current_is_open`` and ``park_is_open`` (latest rows of the live window).
+    ``current_is_open`` and ``park_is_open`` (latest rows of the live window); with
+    ``ranking.totals``, the totals too (``RankedRides``).
 
-    ``current`` None means live: each ride's latest row in the live window. With
-    ``ranking.totals`` every row also carries ``rides_tracked`` (rides of the filter
-    with a row in the period), ``all_downtime_hours`` (their downtime) and
-    ``total_rides`` (active rides of the filter), and
-    unlisted rows (``listed`` 0) may follow the listed ones so that the totals come
-    back when no ride is listed.
+    ``current`` None means live: each ride's latest row in the live window.
 
     One statement, as for parks (``ranking.ranked_rows``): the innermost query sums
     per ride the measures needed over the sources and computes the listing and
     order fields once per ride; the rides of the filter are then ordered and
     limited; the outer query computes the other fields for those rows only and
-    joins the names.
+    joins the names. The totals are the super-aggregate row of the sums (GROUP BY
+    ... WITH ROLLUP, ride_id NULL), which comes back first: summed once with the rides,
+    instead of window sums over every ride's row (today's ride downtime ranking 6.9 ->
+    4.9 ms of server time).
     """
     keyed = list(dict.fromkeys(
         (ranking.listed_on, *(f for f, _ in ranking.order if f != CURRENT_IS_OPEN))))
@@ -131,22 +148,37 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
                     previous=None if later else previous, live_window=live_window,
                     needed=set(now_names.values()))
     if union is None:
-        return []
+        return RankedRides([])
     summed_columns = ",\n       ".join(
         f"{summed(RIDES, m, columns.names[name][0] if together else None)} AS {name}"
         for name, m in now_names.items())
     previous_join = _previous_sums(b, days, now, state, columns, previous) if later else ""
-    grouped = (f"SELECT u.ride_id, {summed_columns},\n       {', '.join(keys)}\n"
-               f"FROM (\n  {union}\n) u\nGROUP BY u.ride_id")
+    filtered = park_filter(b, disney_universal)
+    if ranking.totals:
+        # The rides of the filter, before the sums: the super-aggregate row is theirs.
+        # (Every ride row is joined to its ride, which leaves out rows of unknown rides,
+        # and to its park only when the filter reads the park: 0.3 ms.)
+        of_filter = (f"\nSTRAIGHT_JOIN parks p ON p.park_id = fr.park_id WHERE {filtered}"
+                     if disney_universal else "")
+        grouped = (f"SELECT u.ride_id, MAX(fr.park_id) AS park_id, {summed_columns},\n"
+                   f"       {', '.join(keys)},\n"
+                   "       COUNT(DISTINCT CASE WHEN u.k = 0 AND u.sample_count > 0 "
+                   "THEN u.ride_id END) AS rides_tracked\n"
+                   f"FROM (\n  {union}\n) u STRAIGHT_JOIN rides fr ON fr.ride_id = u.ride_id"
+                   f"{of_filter}\nGROUP BY u.ride_id WITH ROLLUP")
+    else:
+        grouped = (f"SELECT u.ride_id, {summed_columns},\n       {', '.join(keys)}\n"
+                   f"FROM (\n  {union}\n) u\nGROUP BY u.ride_id")
 
     listed = f"k.{ranking.listed_on} IS NOT NULL"
     if ranking.positive:
         listed = f"({listed} AND ROUND(k.{ranking.listed_on}, {ranking.places}) > 0)"
 
     def order(a: str) -> str:
-        """The ORDER BY of rows ``a``; the flag is never NULL, and in the inner query
-        it is a column of the SELECT itself (named without ``a``)."""
-        parts = []
+        """The ORDER BY of rows ``a`` (the totals' row first); the flag is never NULL,
+        and in the inner query it is a column of the SELECT itself (named without
+        ``a``)."""
+        parts = [f"{a}.ride_id IS NULL DESC"] if ranking.totals else []
         for name, desc in ranking.order:
             if name == CURRENT_IS_OPEN:
                 parts.append(f"{'g.' if a == 'g' else ''}{name}{' DESC' if desc else ''}")
@@ -157,30 +189,38 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     # The open flag is needed before the limit only when it orders the rides.
     sorted_on_flag = any(name == CURRENT_IS_OPEN for name, _ in ranking.order)
     flag = _is_open(b, now - live_window, now)
-    extra, where = "", f" AND {listed}"
-    if sorted_on_flag:
-        extra += f", {flag.replace('g.ride_id', 'k.ride_id')} AS {CURRENT_IS_OPEN}"
+    extra = f", {flag.replace('g.ride_id', 'k.ride_id')} AS {CURRENT_IS_OPEN}" \
+        if sorted_on_flag else ""
+    # The listed rides of the filter (joined once per ride, after the sums), ordered and
+    # limited; with totals, the rides were filtered before the sums.
     if ranking.totals:
-        where = ""
-        extra += (", SUM(CASE WHEN k.c_sample_count > 0 THEN 1 ELSE 0 END) OVER () "
-                  "AS rides_tracked, SUM(k.c_down_samples) OVER () AS all_down_samples")
-    # The rides of the filter (joined once per ride, after the sums), ordered and limited.
-    inner = (f"SELECT k.*, r.park_id, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k "
-             "JOIN rides r ON r.ride_id = k.ride_id JOIN parks p ON p.park_id = r.park_id\n"
-             f"WHERE {park_filter(b, disney_universal)}{where}\n"
-             f"ORDER BY listed DESC, {order('k')}, k.ride_id LIMIT {b('limit', limit)}")
+        inner = (f"SELECT k.*, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k\n"
+                 f"WHERE k.ride_id IS NULL OR {listed}\n"
+                 f"ORDER BY {order('k')}, k.ride_id LIMIT {b('limit', limit + 1)}")
+    else:
+        of_filter = (f" JOIN parks p ON p.park_id = r.park_id\nWHERE {filtered} AND"
+                     if disney_universal else "\nWHERE")
+        inner = (f"SELECT k.*, r.park_id, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k "
+                 f"JOIN rides r ON r.ride_id = k.ride_id{of_filter} {listed}\n"
+                 f"ORDER BY {order('k')}, k.ride_id LIMIT {b('limit', limit)}")
     # Only what the answer reads (not the sums): fewer values for the driver to convert.
     outer = ["g.ride_id", "g.park_id", "g.listed", *(f"g.{name}" for name in keyed), *select,
              "r.name AS ride_name", "r.tier", "p.name AS park_name", "p.city",
              "p.state_province", "p.country"]
     outer.append(f"g.{CURRENT_IS_OPEN}" if sorted_on_flag else f"{flag} AS {CURRENT_IS_OPEN}")
+    join = "JOIN"
     if ranking.totals:
+        # LEFT: the totals' row has no ride.
+        join = "LEFT JOIN"
         outer.append("g.rides_tracked")
-        outer.append(f"downtime_hours_of(g.all_down_samples, {iv}) AS all_downtime_hours")
+        outer.append(f"downtime_hours_of(g.c_down_samples, {iv}) AS all_downtime_hours")
         outer.append(f"({total_rides(b, disney_universal)}) AS total_rides")
     sql = (f"SELECT {', '.join(outer)}{open_flag(b, now - live_window, now)}\n"
-           f"FROM (\n{inner}\n) g JOIN rides r ON r.ride_id = g.ride_id "
-           f"JOIN parks p ON p.park_id = g.park_id{previous_join}\n"
-           f"ORDER BY g.listed DESC, {order('g')}, g.ride_id")
+           f"FROM (\n{inner}\n) g {join} rides r ON r.ride_id = g.ride_id "
+           f"{join} parks p ON p.park_id = g.park_id{previous_join}\n"
+           f"ORDER BY {order('g')}, g.ride_id")
     # The metric function calls are expanded in place (webapi.formulas).
-    return db.query(plans.formulas.expand(db, sql, state.routines), b.values)
+    rows = db.query(plans.formulas.expand(db, sql, state.routines), b.values)
+    if ranking.totals and rows and rows[0]["ride_id"] is None:
+        return RankedRides(rows[1:], rows[0])
+    return RankedRides(rows)

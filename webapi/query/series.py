@@ -133,8 +133,9 @@ def _bucket_sources(b: Binds, entity: Entity, axis: Axis, reads: list[Read], sco
             where += f" AND {_in_ranges(rb, f'{a}.{entity.raw_own_time}', read.ranges)}"
         how = "raw" if read.level is Level.RAW else "row"
         group = f" GROUP BY {a}.{entity.key}, bucket" if how == "raw" else ""
-        out.append(f"SELECT {a}.{entity.key}, {bucket} AS bucket, "
-                   f"{measures(entity, a, how, needed)} "
+        columns = ", ".join([f"{a}.{entity.key}", f"{bucket} AS bucket",
+                             *measures(entity, a, how, needed)])
+        out.append(f"SELECT {columns} "
                    f"FROM {entity.tables[read.level]} {a}{join} WHERE {where}{group}")
     return out
 

@@ -28,6 +28,16 @@ REQUIRED = frozenset({Level.DAILY, Level.HOURLY, Level.RAW})
 
 
 @dataclass(frozen=True)
+class Parent:
+    """The snapshots an entity's raw rows are written with (a ride's: its park's),
+    each raw row carrying the parent snapshot's key and time."""
+
+    key: str  # the parent's id column, in the raw rows and in ``members``
+    snapshots: str  # the parent's raw table
+    members: str  # the entities' table: each entity's current parent (its key column)
+
+
+@dataclass(frozen=True)
 class Entity:
     """What is ranked, and where its rows of each level are kept."""
 
@@ -39,6 +49,8 @@ class Entity:
     # The raw rows' own time column where RAW's recorded_at is the park snapshot's
     # (rides): a read of a few entities bounds it too, so it starts from their rows.
     raw_own_time: str | None = None
+    # Whose snapshots the raw rows belong to, for the latest rows (render.latest_of).
+    parent: Parent | None = None
 
     def __post_init__(self):
         missing = REQUIRED - self.levels
@@ -90,5 +102,6 @@ RIDES = Entity(
               "peak_wait_minutes"),
     maxima=("peak_wait_minutes",),
     raw_own_time="ride_recorded_at",
+    parent=Parent(key="park_id", snapshots="park_snapshots", members="rides"),
 )
 
