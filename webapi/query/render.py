@@ -37,15 +37,18 @@ def measures(entity: Entity, alias: str, how: str, needed) -> list[str]:
     groups: the year's ride downtime ranking, 3,728 rows, 6.4 -> 5.7 ms). ``how``:
     "row" reads stored rows as they are (one per entity and bucket, summed by the
     outer query), "sum" sums stored rows per entity (maxima: MAX), "raw" sums what
-    each snapshot adds like aggregate_hours_range does, "none" is all NULL."""
+    each snapshot adds like aggregate_hours_range does, "snapshot" is what one
+    snapshot adds (the "raw" sums of a single row), "none" is all NULL."""
     out = []
     for m in entity.measures:
         if m not in needed:
             continue
         if how == "none":
             expr = "NULL"
-        elif how == "row":
+        elif how == "row" or (how == "snapshot" and m in entity.maxima):
             expr = f"{alias}.{m}"
+        elif how == "snapshot":
+            expr = "1" if m == "sample_count" else f"COALESCE({alias}.{m}, 0)"
         elif m in entity.maxima:
             expr = f"MAX({alias}.{m})"
         elif how == "raw":
@@ -102,7 +105,8 @@ def _latest_by_parent(entity: Entity, source: str, after: str, until: str) -> st
     latest times (one index dive per park). The other rides (missing from their park's
     latest snapshot, or moved to another park) take their latest row by key and time,
     one dive each. Against a dive for every ride, live ride rankings 10.1 -> 5.7 ms of
-    server time on 1,864 rides (docs/benchmarks.md)."""
+    server time on 1,864 rides (docs/benchmarks.md). Only rides of the members table
+    are read; each row carries its ride's park now, ``current_<parent key>``."""
     par = entity.parent
     key, pk, own = entity.key, par.key, entity.raw_own_time or "recorded_at"
     parents = (f"(SELECT lp.{pk}, MAX(lp.recorded_at) AS latest_at FROM {par.snapshots} lp "
@@ -110,10 +114,12 @@ def _latest_by_parent(entity: Entity, source: str, after: str, until: str) -> st
                f"GROUP BY lp.{pk}) l")
     # STRAIGHT_JOIN: from the parks' times through the raw key's ranges; left free, the
     # server read the members by park and probed each ride's row (4.0 against 0.9 ms).
-    in_latest = (f"SELECT w.* FROM {parents} STRAIGHT_JOIN {source} w "
+    in_latest = (f"SELECT w.*, m.{pk} AS current_{pk} FROM {parents} "
+                 f"STRAIGHT_JOIN {source} w "
                  f"ON w.recorded_at = l.latest_at AND w.{pk} = l.{pk} "
                  f"STRAIGHT_JOIN {par.members} m ON m.{key} = w.{key} AND m.{pk} = w.{pk}")
-    others = (f"SELECT w.* FROM {par.members} m STRAIGHT_JOIN {source} w "
+    others = (f"SELECT w.*, m.{pk} AS current_{pk} FROM {par.members} m "
+              f"STRAIGHT_JOIN {source} w "
               f"ON w.{key} = m.{key} AND w.{own} = (SELECT MAX(o.recorded_at) "
               f"FROM {entity.snapshots} o WHERE o.{key} = m.{key} AND o.recorded_at > {after} "
               f"AND o.recorded_at <= {until}) "
@@ -283,10 +289,17 @@ def row_source(b: Binds, entity: Entity, days: LocalDays, *, now: datetime,
 
 
 def live_source(b: Binds, entity: Entity, after: datetime, until: datetime, needed) -> str:
-    """Each entity's latest snapshot in (after, until], as a source of period 0."""
+    """Each entity's latest snapshot in (after, until], as a source of period 0 (only
+    entities of the members table, with their parent's key, when they have a
+    parent)."""
     latest = latest_of(entity, entity.tables[Level.RAW], b("live_after", after), b("now", until))
-    return (f"SELECT {_columns(entity, 0, 's', 'raw', needed, '0', '0')} "
-            f"FROM ({latest}) s GROUP BY s.{entity.key}")
+    # One row per entity: what its snapshot adds, without a GROUP BY of its own (a
+    # temporary table less: the live ride rankings, 1.8 ms). An entity with a parent
+    # also names its parent now.
+    columns = _columns(entity, 0, 's', 'snapshot', needed, '0', '0')
+    if entity.parent is not None:
+        columns += f", s.current_{entity.parent.key} AS {entity.parent.key}"
+    return f"SELECT {columns} FROM ({latest}) s"
 
 
 def sources(b: Binds, entity: Entity, days: LocalDays, *, now: datetime, progress: Progress,

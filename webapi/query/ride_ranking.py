@@ -156,16 +156,18 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     filtered = park_filter(b, disney_universal)
     if ranking.totals:
         # The rides of the filter, before the sums: the super-aggregate row is theirs.
-        # (Every ride row is joined to its ride, which leaves out rows of unknown rides,
-        # and to its park only when the filter reads the park: 0.3 ms.)
-        of_filter = (f"\nSTRAIGHT_JOIN parks p ON p.park_id = fr.park_id WHERE {filtered}"
+        # Every ride row is joined to its ride, which leaves out rows of unknown rides
+        # (live rows are of known rides and carry their park: render.live_source), and
+        # to its park only when the filter reads the park (0.3 ms).
+        park = "u.park_id" if current is None else "fr.park_id"
+        rides = "" if current is None else " STRAIGHT_JOIN rides fr ON fr.ride_id = u.ride_id"
+        of_filter = (f"\nSTRAIGHT_JOIN parks p ON p.park_id = {park} WHERE {filtered}"
                      if disney_universal else "")
-        grouped = (f"SELECT u.ride_id, MAX(fr.park_id) AS park_id, {summed_columns},\n"
+        grouped = (f"SELECT u.ride_id, MAX({park}) AS park_id, {summed_columns},\n"
                    f"       {', '.join(keys)},\n"
                    "       COUNT(DISTINCT CASE WHEN u.k = 0 AND u.sample_count > 0 "
                    "THEN u.ride_id END) AS rides_tracked\n"
-                   f"FROM (\n  {union}\n) u STRAIGHT_JOIN rides fr ON fr.ride_id = u.ride_id"
-                   f"{of_filter}\nGROUP BY u.ride_id WITH ROLLUP")
+                   f"FROM (\n  {union}\n) u{rides}{of_filter}\nGROUP BY u.ride_id WITH ROLLUP")
     else:
         grouped = (f"SELECT u.ride_id, {summed_columns},\n       {', '.join(keys)}\n"
                    f"FROM (\n  {union}\n) u\nGROUP BY u.ride_id")
