@@ -196,8 +196,9 @@ def _buckets(level: Level, read: Read) -> int:
 def _yearly(entity: Entity, k: int, b: Binds, span: Span, read: Read, progress: Progress,
             all_entities: int, needed) -> list[str]:
     """A year's days [first, end) from each entity's yearly row, and the days after
-    its last_stat_date from daily rows; every day of an entity without a usable row
-    from daily rows (only when there are such)."""
+    its last_stat_date from daily rows (only when a row ends before the last day);
+    every day of an entity without a usable row from daily rows (only when there are
+    such)."""
     (first, end), = read.ranges
     rows = progress.years[span.year]
     y = entity.tables[Level.YEARLY]
@@ -207,11 +208,12 @@ def _yearly(entity: Entity, k: int, b: Binds, span: Span, read: Read, progress: 
            f" WHERE y.year = {b('year', span.year)} AND {usable}"]
     # The days after each row (the lower bound, the oldest last_stat_date of the year,
     # keeps it a short range).
-    out.append(f"{_head(entity, k, Level.DAILY, 'sum', needed, 'COUNT(*)')} "
-               f"JOIN {y} y ON y.year = {b('year', span.year)} AND y.{key} = d.{key} "
-               f"AND {usable} AND d.stat_date > y.last_stat_date "
-               f"WHERE d.stat_date > {b('oldest_last', rows.oldest_last)} "
-               f"AND d.stat_date < {b('day_end', end)} GROUP BY d.{key}")
+    if rows.oldest_last < end - timedelta(days=1):
+        out.append(f"{_head(entity, k, Level.DAILY, 'sum', needed, 'COUNT(*)')} "
+                   f"JOIN {y} y ON y.year = {b('year', span.year)} AND y.{key} = d.{key} "
+                   f"AND {usable} AND d.stat_date > y.last_stat_date "
+                   f"WHERE d.stat_date > {b('oldest_last', rows.oldest_last)} "
+                   f"AND d.stat_date < {b('day_end', end)} GROUP BY d.{key}")
     if rows.count < all_entities or rows.newest_last >= end:
         out.append(f"{_head(entity, k, Level.DAILY, 'sum', needed, 'COUNT(*)')} "
                    f"WHERE d.stat_date >= {b('first', first)} AND d.stat_date < "
@@ -233,7 +235,7 @@ def span_sources(b: Binds, entity: Entity, k: int, span: Span, reads: list[Read]
     if not reads:
         return []
     out = []
-    if span.year is not None and Level.YEARLY in entity.levels:
+    if span.year is not None and Level.YEARLY in entity.levels and "complete" in needed:
         # is_complete of the yearly row, even when the row is not used for the sums
         # (a row that is used carries it itself: 1,864 ride rows less to group).
         unused = ""
@@ -269,23 +271,20 @@ def span_sources(b: Binds, entity: Entity, k: int, span: Span, reads: list[Read]
 
 
 def row_source(b: Binds, entity: Entity, days: LocalDays, *, now: datetime,
-               progress: Progress, span: Span, needed) -> str | None:
+               progress: Progress, all_entities: int, span: Span, needed) -> str | None:
     """``span``'s one source when it is stored rows, at most one per entity (a single
-    day's, week's, month's or running day's rows), else None. Read as a table (no
-    GROUP BY), it is merged into the query that joins it, which reads each entity's
-    row by key: the previous period of 100 listed rides, 0.8 ms against 0.1 ms."""
-    if span.year is not None:
-        return None
+    day's, week's, month's or running day's rows, or a year's rows that cover every
+    day), else None. Read as a table (no GROUP BY), it is merged into the query that
+    joins it, which reads each entity's row by key: the previous period of 100 listed
+    rides, 0.8 ms against 0.1 ms."""
     reads = plan_span(span, now=now, progress=progress, levels=entity.levels, days=days)
     if len(reads) != 1 or len(reads[0].ranges) != 1:
         return None
     read, = reads
-    one_bucket = read.level in (Level.WEEKLY, Level.MONTHLY) or (
+    one_bucket = read.level in (Level.YEARLY, Level.WEEKLY, Level.MONTHLY) or (
         read.level in (Level.DAILY, Level.RUNNING) and _buckets(read.level, read) == 1)
-    if not one_bucket:
-        return None
-    source, = span_sources(b, entity, 0, span, reads, progress, 0, needed)
-    return source
+    out = span_sources(b, entity, 0, span, reads, progress, all_entities, needed)
+    return out[0] if one_bucket and len(out) == 1 else None
 
 
 def live_source(b: Binds, entity: Entity, after: datetime, until: datetime, needed) -> str:

@@ -72,8 +72,8 @@ def _previous_sums(b: Binds, days: LocalDays, now: datetime, state, columns: Col
     Stored rows of a single bucket are joined as they are (``render.row_source``)."""
     names = {name: m for name, (k, m) in columns.names.items() if k == 1}
     scoped, needed = b.scope("pv_"), set(names.values())
-    rows = row_source(scoped, RIDES, days, now=now, progress=state.progress, span=previous,
-                      needed=needed)
+    rows = row_source(scoped, RIDES, days, now=now, progress=state.progress,
+                      all_entities=state.all_parks, span=previous, needed=needed)
     if rows is not None:
         renamed = ", ".join(f"u.{m} AS {name}" for name, m in names.items())
         return (f"\nLEFT JOIN (SELECT u.ride_id, {renamed} FROM (\n  {rows}\n) u) pv "
