@@ -83,8 +83,9 @@ def _printable(params):
 
 def measure_sql_and_baseline(url: DatabaseUrl, now: datetime, *, repeat: int,
                              baseline_repeat: int, baseline_budget_s: float,
-                             say=print) -> dict:
-    """{(period, endpoint): {"sql", "baseline", "baseline_rows", "span", ...}}.
+                             say=print, baseline_periods: set[str] | None = None) -> dict:
+    """{(period, endpoint): {"sql", "baseline", "baseline_rows", "span", ...}}; the
+    baseline (and its rows) None for a period not in ``baseline_periods`` (None: all).
 
     (a) replays, through the API's own ``Database`` (pool, DictCursor), exactly
     the statements a warm API process runs for the request (captured from a
@@ -114,17 +115,21 @@ def measure_sql_and_baseline(url: DatabaseUrl, now: datetime, *, repeat: int,
                     return [db.query(sql, params) for sql, params in statements]
 
                 sql_times, _ = sample(api_sql, repeat=repeat, warmup=3)
-                args = baseline.params(current, previous, now, interval, endpoint.limit)
+                s = summary(sql_times)
+                b, base_rows, against = None, None, "raw baseline not run"
+                if baseline_periods is None or period in baseline_periods:
+                    args = baseline.params(current, previous, now, interval, endpoint.limit)
 
-                def base(endpoint=endpoint, args=args):
-                    return baseline.run(raw, endpoint, args)
+                    def base(endpoint=endpoint, args=args):
+                        return baseline.run(raw, endpoint, args)
 
-                base_times, base_rows = sample(base, repeat=baseline_repeat, warmup=1,
-                                               budget_s=baseline_budget_s)
-                s, b = summary(sql_times), summary(base_times)
+                    base_times, base_rows = sample(base, repeat=baseline_repeat, warmup=1,
+                                                   budget_s=baseline_budget_s)
+                    b = summary(base_times)
+                    against = (f"raw baseline {b['median_ms']:10.1f} ms"
+                               f"   x{b['median_ms'] / s['median_ms']:,.0f}")
                 say(f"  {period:<10} {endpoint.name:<26} sql {s['median_ms']:8.2f} ms "
-                    f"({len(statements)} statements)   raw baseline {b['median_ms']:10.1f} ms"
-                    f"   x{b['median_ms'] / s['median_ms']:,.0f}")
+                    f"({len(statements)} statements)   {against}")
                 out[(period, endpoint.name)] = {
                     "sql": s, "baseline": b, "baseline_rows": base_rows,
                     "api_statements": [{"sql": sql, "params": _printable(params)}
@@ -178,11 +183,13 @@ def combine(db_part: dict, nocache: dict, cache: dict) -> list[dict]:
             d, n, c = db_part[k], nocache.get(k, {}), cache.get(k, {})
             body = n.get("http_nocache_body") or {}
             same, why = (False, "no HTTP answer")
-            if body.get("success"):
+            if d["baseline"] is None:
+                same, why = (None, "raw baseline not run")
+            elif body.get("success"):
                 same, why = baseline.compare(endpoint, body.get("data", []), d["baseline_rows"])
             sql_ms = d["sql"]["median_ms"]
             http_ms = (n.get("http_nocache") or {}).get("median_ms")
-            base_ms = d["baseline"]["median_ms"]
+            base_ms = (d["baseline"] or {}).get("median_ms")
             records.append({
                 "period": period, "endpoint": endpoint.name, "url": path(endpoint, period),
                 "span_utc": d["span"], "previous_span_utc": d["previous_span"],
@@ -190,9 +197,10 @@ def combine(db_part: dict, nocache: dict, cache: dict) -> list[dict]:
                 "ranked_items": len(body.get("data", [])),
                 "sql": d["sql"], "http_nocache": n.get("http_nocache"),
                 "http_cache": c.get("http_cache"), "baseline": d["baseline"],
-                "ratio_baseline_over_sql": round(base_ms / sql_ms, 1) if sql_ms else None,
+                "ratio_baseline_over_sql": (round(base_ms / sql_ms, 1)
+                                            if sql_ms and base_ms else None),
                 "ratio_baseline_over_http_nocache": (round(base_ms / http_ms, 1)
-                                                     if http_ms else None),
+                                                     if http_ms and base_ms else None),
                 "same_ranking": same, "ranking_mismatch": why or None,
             })
     return records

@@ -24,6 +24,11 @@ def _ratio(r: float | None) -> str:
     return f"x{r:,.0f}" if r >= 100 else f"x{r:.1f}"
 
 
+def _same(same: bool | None) -> str:
+    """The ranking check's column: "-" where the raw baseline was not run."""
+    return "-" if same is None else "yes" if same else "NO"
+
+
 def _pair(s: dict | None) -> str:
     return f"{_ms(s)} / {_ms(s, 'p95_ms')}"
 
@@ -38,15 +43,18 @@ def targets(results: dict) -> list[dict]:
         label = f"{r['period']} {r['endpoint']}"
         need = 100 if r["period"] in SLOW_PERIODS else 10
         ratio = r["ratio_baseline_over_sql"]
-        add(f"raw baseline / API SQL, {label}", _ratio(ratio),
-            f">= x{need}", ratio is not None and ratio >= need)
+        measured = r["baseline"] is not None  # (--baseline-periods: not run, not judged)
+        if measured:
+            add(f"raw baseline / API SQL, {label}", _ratio(ratio),
+                f">= x{need}", ratio is not None and ratio >= need)
         h = r.get("http_nocache") or {}
         add(f"HTTP no cache, {label}", f"{_pair(h)} ms", "median < 10, p95 < 25 ms",
             h.get("median_ms") is not None and h["median_ms"] < 10 and h["p95_ms"] < 25
             and not h.get("errors"))
-        add(f"same ranking as raw baseline, {label}",
-            "yes" if r["same_ranking"] else f"NO: {r['ranking_mismatch']}", "yes",
-            r["same_ranking"])
+        if measured:
+            add(f"same ranking as raw baseline, {label}",
+                "yes" if r["same_ranking"] else f"NO: {r['ranking_mismatch']}", "yes",
+                r["same_ranking"])
     views.targets(results.get("views", []), add)
     load = results.get("load", {})
     for key in ("burst_cold", "burst"):
@@ -116,7 +124,7 @@ def table(results: dict) -> str:
         lines.append(f"{r['period']:<11}{r['endpoint']:<27}{_pair(r['sql']):>15}"
                      f"{_pair(r['http_nocache']):>17}{_pair(r['http_cache']):>15}"
                      f"{_pair(r['baseline']):>19}{_ratio(r['ratio_baseline_over_sql']):>9}"
-                     f"{('yes' if r['same_ranking'] else 'NO'):>6}")
+                     f"{_same(r['same_ranking']):>6}")
     load = results.get("load", {})
     if load:
         lines.append("")
