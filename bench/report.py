@@ -125,6 +125,11 @@ def table(results: dict) -> str:
                      f"{_pair(r['http_nocache']):>17}{_pair(r['http_cache']):>15}"
                      f"{_pair(r['baseline']):>19}{_ratio(r['ratio_baseline_over_sql']):>9}"
                      f"{_same(r['same_ranking']):>6}")
+    once = [f"{r['period']} {r['endpoint']}" for r in results.get("rankings", [])
+            if r["baseline"] is not None and r["baseline"]["n"] == 1]
+    if once:
+        lines.append("raw baselines timed once (a first run over --baseline-budget, without "
+                     "warm-up): " + ", ".join(once))
     load = results.get("load", {})
     if load:
         lines.append("")

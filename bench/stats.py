@@ -48,10 +48,16 @@ def sample(fn: Callable[[], object], *, repeat: int, warmup: int = 2,
 
     With ``budget_s``, stops early (after at least ``min_repeat`` samples) when
     the samples taken so far add up to the budget: slow baselines stay bounded.
+    A first call that alone takes longer than the budget is kept as the only
+    sample: it read more than the server's caches hold, so every later call
+    would read from disk alike and cost as many minutes (the 400-day ride
+    baselines of last_month and year, several minutes each).
     """
     result = None
-    for _ in range(warmup):
-        result = fn()
+    for done in range(warmup):
+        seconds, result = timed(fn)
+        if done == 0 and budget_s is not None and seconds > budget_s:
+            return [seconds], result
     durations: list[float] = []
     for _ in range(repeat):
         seconds, result = timed(fn)
