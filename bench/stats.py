@@ -49,9 +49,9 @@ def sample(fn: Callable[[], object], *, repeat: int, warmup: int = 2,
     With ``budget_s``, stops early (after at least ``min_repeat`` samples) when
     the samples taken so far add up to the budget: slow baselines stay bounded.
     A first call that alone takes longer than the budget is kept as the only
-    sample: it read more than the server's caches hold, so every later call
-    would read from disk alike and cost as many minutes (the 400-day ride
-    baselines of last_month and year, several minutes each).
+    sample, with the caches as it found them: more calls would cost as many
+    minutes each (the 400-day ride baselines of last_month and year), and
+    against an API statement of milliseconds no warm-up moves the ratio much.
     """
     result = None
     for done in range(warmup):
