@@ -8,6 +8,8 @@ against an independent implementation of docs/contract.md sections 4 and 7.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -40,6 +42,28 @@ COLUMNS = ("park_id", "recorded_at", "park_open", "rides_total", "rides_operatin
 def make_app(url: DatabaseUrl, now: datetime, **config):
     return create_app({"DATABASE_URL": str(url), "NOW": lambda: now, "CACHE_SECONDS": 0,
                        **config})
+
+
+@contextmanager
+def statements_sent(app) -> Iterator[list[str]]:
+    """The SQL texts ``app`` sends through its primary's pool while the block runs, in
+    order. Only that pool's: a replica watch that another test's app left running
+    (up to a minute idle, webapi.replicas) reads through ``Database.query`` too, from
+    its own thread, and must not count as this app's statements."""
+    from webapi.db import Database
+
+    own, sent, original = app.extensions["parkstats"].db, [], Database.query
+
+    def recording(db, sql, params=()):
+        if db is own:
+            sent.append(sql)
+        return original(db, sql, params)
+
+    Database.query = recording
+    try:
+        yield sent
+    finally:
+        Database.query = original
 
 
 def insert_parks(conn, parks=PARKS) -> None:

@@ -14,7 +14,13 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from api_support import insert_parks, insert_snapshots, make_app, recent_down_snapshots
+from api_support import (
+    insert_parks,
+    insert_snapshots,
+    make_app,
+    recent_down_snapshots,
+    statements_sent,
+)
 from prometheus_client.parser import text_string_to_metric_families
 
 from parkstats.db import connect
@@ -158,34 +164,20 @@ def test_followers_share_the_leaders_failure(own_server):
     """Concurrent misses of one entry while the database hangs: one request waits for
     the timeout, the others take its outcome (503: no earlier answer) instead of
     querying the hung server themselves."""
-    import threading
-
-    from webapi.db import Database
-
     server, url, now = own_server
     app = make_app(url, now, CACHE_SECONDS=30, DB_READ_TIMEOUT=3, PROBE_SECONDS=0.2)
     client = app.test_client()
     assert client.get("/api/live/status-summary").status_code == 200  # pool, settings
     svc = app.extensions["parkstats"]
-    ran, original = [], Database.query
-
-    def query(db, sql, params=()):
-        ran.append(sql)
-        return original(db, sql, params)
-
     statuses = []
-    with Frozen(server):
-        Database.query = query
-        try:
-            threads = [threading.Thread(target=lambda: statuses.append(
-                client.get("/api/parks/waittimes?period=yesterday").status_code))
-                for _ in range(5)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        finally:
-            Database.query = original
+    with Frozen(server), statements_sent(app) as ran:
+        threads = [threading.Thread(target=lambda: statuses.append(
+            client.get("/api/parks/waittimes?period=yesterday").status_code))
+            for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     assert statuses == [503] * 5
     assert not svc.db.breaker.is_closed
     sent = [sql for sql in ran if "ORDER BY" in sql]

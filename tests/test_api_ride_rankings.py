@@ -27,6 +27,7 @@ from api_support import (
     local_date,
     location,
     make_app,
+    statements_sent,
     trend,
     windows,
 )
@@ -455,21 +456,10 @@ def test_bad_values_answer_400(client, url, name):
 
 
 def test_one_statement_per_ranking(dataset, migrated_url):
-    from webapi.db import Database
-
-    app = make_app(migrated_url, NOW, PLAN_SECONDS=60).test_client()
+    app = make_app(migrated_url, NOW, PLAN_SECONDS=60)
+    client = app.test_client()
     url = "/api/rides/downtime?period=last_month&sort_by=current_is_open"
-    first = app.get(url).get_json()
-    statements = []
-    original = Database.query
-
-    def recording(self, sql, params=()):
-        statements.append(sql)
-        return original(self, sql, params)
-
-    Database.query = recording
-    try:
-        assert app.get(url).get_json() == first
-    finally:
-        Database.query = original
-    assert len(statements) == 1
+    first = client.get(url).get_json()
+    with statements_sent(app) as statements:
+        assert client.get(url).get_json() == first
+    assert len(statements) == 1, [sql[:80] for sql in statements]
