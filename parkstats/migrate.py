@@ -18,6 +18,15 @@ RUNNING_SUM_ROUTINES = frozenset({
     "running_daily_ride_add", "running_daily_ride_refresh",
 })
 
+# Routines that keep ride_latest_snapshots (each ride's newest row and what it adds)
+# as ride rows come in, and the views that say what a row adds.
+LATEST_ROW_ROUTINES = frozenset({
+    "ride_latest_offer", "ride_latest_refresh", "ride_snapshots_after_insert",
+    "ride_snapshots_after_update", "ride_snapshots_after_delete", "rides_after_update",
+    "rides_after_delete", "park_snapshots_after_update", "ride_snapshot_measures",
+    "ride_snapshot_classes",
+})
+
 # The recent local days the daily watermark has not passed: yesterday (UTC
 # clock), today and tomorrow (a snapshot may be up to a minute ahead).
 RECENT_RUNNING_DAYS = """
@@ -55,6 +64,10 @@ def migrate(url: DatabaseUrl, say: Callable[[str], None] = print) -> None:
                 if first is not None and last is not None and first <= last:
                     cur.execute("CALL running_daily_refresh(NULL, %s, %s)", (first, last))
                     cur.execute("CALL running_daily_ride_refresh(NULL, %s, %s)", (first, last))
+            if LATEST_ROW_ROUTINES.intersection(changed):
+                # The same for each ride's newest row (a new table is filled here: its
+                # migration runs before the view it is filled from is installed).
+                cur.execute("CALL ride_latest_refresh(NULL)")
 
 
 def apply_schema(url: DatabaseUrl, say: Callable[[str], None] = print) -> None:

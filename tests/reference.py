@@ -280,6 +280,32 @@ def ride_hourly(closed_means_down: dict, tiers: dict, snapshots: dict) -> dict:
     return rows
 
 
+def ride_latest(closed_means_down: dict, tiers: dict, snapshots: dict, parks_now: dict) -> dict:
+    """{ride_id: row} of ride_latest_snapshots: each ride's newest ride row, what it
+    adds to each measure (None where it adds nothing, as the view
+    ride_snapshot_measures says), its class from derive_snapshots, and the ride's park
+    now (``parks_now``)."""
+    derived = derive_snapshots(closed_means_down, tiers, snapshots)
+    newest: dict = {}
+    for (park, at), (park_open, items) in snapshots.items():
+        for ride_id, status, wait in items:
+            if ride_id not in newest or at > newest[ride_id][1]:
+                newest[ride_id] = (park, at, park_open, status, wait)
+    out = {}
+    for ride_id, (park, at, park_open, status, wait) in newest.items():
+        ride_class = derived[(park, at)]["rides"][ride_id][0]
+        waited = bool(park_open) and status == "OPERATING" and bool(wait)
+        out[ride_id] = {
+            "current_park_id": parks_now[ride_id], "park_id": park, "recorded_at": at,
+            "open_sample_count": 1 if park_open else None,
+            **{f"{kind}_samples": 1 if park_open and ride_class == kind else None
+               for kind in ("operating", "down", "closed", "refurbishment")},
+            "wait_sum": wait if waited else None, "wait_count": 1 if waited else None,
+            "peak_wait_minutes": wait if waited else None,
+        }
+    return out
+
+
 def _ride_roll_up(rows: dict, key_of) -> dict:
     out: dict = {}
     for (period, ride), measures in sorted(rows.items()):

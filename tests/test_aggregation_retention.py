@@ -142,6 +142,48 @@ def test_retention_keeps_what_is_not_aggregated_or_clean(conn):
     assert scalar(conn, "SELECT COUNT(*) FROM aggregation_job_log") == recent  # +1 own row
 
 
+def test_retention_takes_the_live_rows_whose_ride_rows_it_purged(conn):
+    """ride_latest_snapshots keeps each ride's newest stored ride row: a ride whose rows
+    were all purged keeps none, the others keep their newest."""
+    today = scalar(conn, "SELECT UTC_DATE()")
+    base = local_midnight_utc(today - timedelta(days=200))
+    now = base + timedelta(days=100, hours=12)
+    call(conn, "maintain_snapshot_partitions", base.date() - timedelta(days=1))
+    rng = random.Random(5)
+    snapshots = [random_snapshot(rng, park, base + timedelta(hours=h, minutes=park))
+                 for h in range(20 * 24) for park in PARKS]
+    # Rides 11 and 21 report in every snapshot of their park; ride 12 only on the
+    # first six days, all older than the 90 days of raw data kept.
+    ride_rows = [(s["recorded_at"], ride, s["park_id"]) for s in snapshots
+                 for ride in (s["park_id"] * 10 + 1, s["park_id"] * 10 + 2)
+                 if ride != 22 and (ride != 12 or s["recorded_at"] < base + timedelta(days=6))]
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO parks (park_id, name) VALUES (%s, %s)",
+                        [(p, f"Park {p}") for p in PARKS])
+        cur.executemany("INSERT INTO rides (ride_id, park_id, name) VALUES (%s, %s, %s)",
+                        [(r, r // 10, f"Ride {r}") for r in (11, 12, 21)])
+    insert_snapshots(conn, snapshots)
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO ride_snapshots (recorded_at, ride_id, park_id, status) "
+                        "VALUES (%s, %s, %s, 'OPERATING')", ride_rows)
+
+    def newest(kept):
+        out = {}
+        for at, ride, _park in kept:
+            out[ride] = max(out.get(ride, at), at)
+        return out
+
+    stored = "SELECT ride_id, recorded_at FROM ride_latest_snapshots"
+    assert {r["ride_id"]: r["recorded_at"] for r in rows(conn, stored)} == newest(ride_rows)
+    run_until_idle(conn, now)
+    retention(conn)
+    purged_to = watermark(conn, "raw_purged")
+    assert base + timedelta(days=6) < purged_to < base + timedelta(days=20)
+    left = [row for row in ride_rows if row[0] >= purged_to]
+    assert {r["ride_id"]: r["recorded_at"] for r in rows(conn, stored)} == newest(left)
+    assert 12 not in newest(left)
+
+
 def test_p_archive_is_truncated_when_all_of_it_is_old_and_clean(conn):
     today = scalar(conn, "SELECT UTC_DATE()")
     archive_end = datetime.combine(today - timedelta(days=90), time(0))

@@ -11,7 +11,8 @@ identical, and equal to a plain-Python computation of the same input
 (tests/reference.py), down to the aggregates. Also the issue's cases: a snapshot
 recorded before an earlier one of the same day (case 1). The running ride sums
 (running_daily_ride_stats) are among the tables compared, and equal the Python
-sums per ride and day."""
+sums per ride and day; so is each ride's newest row (ride_latest_snapshots), equal
+to the Python one."""
 
 from __future__ import annotations
 
@@ -129,6 +130,10 @@ def assert_matches_python(db, final: dict) -> None:
                for r in rows(db, "SELECT * FROM running_daily_ride_stats")}
     assert running == reference.ride_daily(
         ride_hours, {reference.local_date(hour) for hour, _ride in ride_hours})
+    # Each ride's newest row and what it adds (the live ride rankings' rows).
+    latest = {r.pop("ride_id"): r for r in rows(db, "SELECT * FROM ride_latest_snapshots")}
+    assert latest == reference.ride_latest(CLOSED_MEANS_DOWN, TIERS, final,
+                                           {ride: ride // 10 for ride in TIERS})
     # The aggregates, from the Python-derived snapshots.
     snapshots = [{"park_id": park, "recorded_at": at} | {c: want[c] for c in DERIVED}
                  for (park, at), want in derived.items()]

@@ -56,6 +56,17 @@ BEGIN
             CALL running_daily_ride_refresh(OLD.park_id, v_old_day, v_old_day);
         END IF;
     END IF;
+    -- park_open changed in place: what the snapshot's ride rows add changed with
+    -- it, and the live rows of the rides whose newest row it holds are rewritten
+    -- (ride_latest_snapshots). Moved ride rows (above) do that in their trigger;
+    -- record_park_snapshot (@parkstats_deriving) does it for its snapshot.
+    IF COALESCE(@parkstats_bulk_load, 0) <> 1
+       AND COALESCE(@parkstats_deriving, 0) <> 1
+       AND OLD.park_id <=> NEW.park_id
+       AND OLD.recorded_at <=> NEW.recorded_at
+       AND NOT (OLD.park_open <=> NEW.park_open) THEN
+        CALL ride_latest_offer(NEW.park_id, NEW.recorded_at, NULL);
+    END IF;
     IF COALESCE(@parkstats_deriving, 0) <> 1
        AND NOT (OLD.park_id <=> NEW.park_id
                 AND OLD.recorded_at <=> NEW.recorded_at

@@ -34,8 +34,14 @@ transaction (its own or the caller''s): it never commits.
    recomputes the park''s local day (running_daily_ride_refresh); one recorded
    again exactly as stored (the collector''s re-send) changes nothing. Skipped with
    @parkstats_bulk_load = 1 (backfill_aggregates catches up).
+7. Keeps each ride''s newest row (ride_latest_snapshots, the live ride
+   rankings'' rows): offers the snapshot''s ride rows (ride_latest_offer), reads
+   again the newest rows among the windows re-derived (ride_latest_reoffer),
+   and searches again the newest row of a ride that a snapshot recorded again
+   no longer lists (ride_latest_refresh). Skipped with @parkstats_bulk_load = 1.
 Sets @parkstats_deriving while it writes (the park_snapshots triggers then
-leave the recomputation to it instead of queueing it).
+leave the recomputation to it instead of queueing it, and the ride_snapshots
+triggers leave step 7 to it).
 
 Parameters
 ----------
@@ -55,6 +61,7 @@ BEGIN
     DECLARE v_lo DATETIME;
     DECLARE v_hi DATETIME;
     DECLARE v_unchanged TINYINT DEFAULT 0;
+    DECLARE v_ride INT UNSIGNED;
 
     -- 1. The park's turn.
     SELECT park_id
@@ -243,6 +250,36 @@ BEGIN
         ELSE
             CALL running_daily_ride_refresh(p_park_id, v_day, v_day);
         END IF;
+    END IF;
+
+    -- 7. The rides' newest rows (ride_latest_snapshots), kept here once per
+    --    snapshot instead of by the ride_snapshots triggers once per ride row: the
+    --    rides of this snapshot, the newest rows among the windows re-derived, and
+    --    the rides that a snapshot recorded again no longer lists when it held
+    --    their newest row (the row before becomes it).
+    IF COALESCE(@parkstats_bulk_load, 0) <> 1 THEN
+        CALL ride_latest_offer(p_park_id, p_recorded_at, NULL);
+        SET v_lo = (SELECT MIN(lo) FROM tmp_derive_windows);
+        WHILE v_lo IS NOT NULL DO
+            SET v_hi = (SELECT MAX(hi) FROM tmp_derive_windows WHERE lo = v_lo);
+            CALL ride_latest_reoffer(p_park_id, v_lo, v_hi);
+            SET v_lo = (SELECT MIN(lo) FROM tmp_derive_windows WHERE lo > v_lo);
+        END WHILE;
+        SET v_ride = 0;
+        WHILE v_ride IS NOT NULL DO
+            SET v_ride = (SELECT MIN(o.ride_id)
+                            FROM tmp_snapshot_old AS o
+                            JOIN ride_latest_snapshots AS l
+                              ON l.ride_id = o.ride_id
+                             AND l.recorded_at = p_recorded_at
+                           WHERE o.ride_id > v_ride
+                             AND NOT EXISTS (SELECT 1
+                                               FROM tmp_snapshot_rides AS n
+                                              WHERE n.ride_id = o.ride_id));
+            IF v_ride IS NOT NULL THEN
+                CALL ride_latest_refresh(v_ride);
+            END IF;
+        END WHILE;
     END IF;
     SET @parkstats_deriving = NULL;
 END

@@ -126,6 +126,8 @@ BEGIN
                 -- later days' re-derivation changes weights only, no ride measure).
                 IF COALESCE(@parkstats_bulk_load, 0) <> 1 THEN
                     CALL running_daily_ride_refresh(v_park, v_first, v_last);
+                    -- The rides' newest rows among the snapshots re-derived.
+                    CALL ride_latest_reoffer(v_park, v_from_utc, v_to_utc);
                 END IF;
             END IF;
             SET @parkstats_deriving = NULL;

@@ -16,7 +16,8 @@ The daily clean-up (ev_apply_retention runs it once a day):
    is the previous one''s upper bound (information_schema.PARTITIONS). Moves
    the raw_purged watermark. ride_snapshots'' partition of the same day is
    dropped with it (the two tables have the same partitions);
-   ride_operating_days is trimmed alike;
+   ride_operating_days is trimmed alike, and so is ride_latest_snapshots (the
+   rides whose newest ride row was purged have none left);
 3. hourly_park_stats and hourly_ride_stats (and hourly_ride_totals): deletes, in batches of 10,000 rows, whole local days
    older than hourly_retention_days whose daily rows are done; moves the
    hourly_purged watermark. daily_park_stats and yearly_park_stats are kept forever,
@@ -229,6 +230,12 @@ proc: BEGIN
             SET v_batch = ROW_COUNT();
             SET v_operating_deleted = v_operating_deleted + v_batch;
         END WHILE;
+    END IF;
+
+    -- A ride whose newest row was purged has no ride row left: no live row either.
+    IF v_raw_purged IS NOT NULL THEN
+        DELETE FROM ride_latest_snapshots
+         WHERE recorded_at < v_raw_purged;
     END IF;
 
     -- 3. Hourly rows: whole local days, only days whose daily rows are done.

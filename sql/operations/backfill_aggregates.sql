@@ -20,7 +20,8 @@ scheduled cycle does not redo it. Last, the running sums
 (running_daily_park_stats and running_daily_ride_stats) of the local days of
 the range that the daily watermark has not passed (as it stands after the
 backfill; normally just the current day) are recomputed from raw with
-running_daily_refresh() and running_daily_ride_refresh(). Bulk loaders insert
+running_daily_refresh() and running_daily_ride_refresh(), and each ride''s
+newest row (ride_latest_snapshots) with ride_latest_refresh(). Bulk loaders insert
 with @parkstats_bulk_load = 1 (the triggers and record_park_snapshot then
 neither queue hours nor keep the running sums) and then call this for the
 range they loaded. Holds the aggregation lock
@@ -321,6 +322,9 @@ proc: BEGIN
         CALL running_daily_ride_refresh(NULL, v_running_from, v_running_to);
         SET v_running_days = DATEDIFF(v_running_to, v_running_from) + 1;
     END IF;
+    -- 5. Each ride's newest row (ride_latest_snapshots): the bulk load skipped the
+    --    triggers that keep it.
+    CALL ride_latest_refresh(NULL);
 
     SET v_summary = CONCAT(
         'Backfilled ', DATE_FORMAT(v_from, '%Y-%m-%d %H:00'), ' .. ', DATE_FORMAT(v_to, '%Y-%m-%d %H:00'),

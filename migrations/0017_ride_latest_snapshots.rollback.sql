@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS ride_latest_snapshots;
