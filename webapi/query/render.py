@@ -71,7 +71,8 @@ def _columns(entity: Entity, k: int, alias: str, how: str, needed, days: str,
     return ", ".join(out)
 
 
-def latest_of(entity: Entity, source: str, after: str, until: str) -> str:
+def latest_of(entity: Entity, source: str, after: str, until: str, *,
+              ahead: bool = True) -> str:
     """Each entity's latest row of ``source`` in (after, until] (placeholders).
 
     The latest time of each entity is a GROUP BY key with MAX(recorded_at) over the
@@ -81,10 +82,11 @@ def latest_of(entity: Entity, source: str, after: str, until: str) -> str:
     only its partitions are probed. (Numbering every row of the window per entity read
     all of them: ~45,000 ride rows for two hours, 42 ms, against 9 ms.) The raw
     table's rows are those of ``source``: deleting a park snapshot deletes its ride
-    rows (park_snapshots_after_delete). An entity with a parent: ``_latest_by_parent``.
+    rows (park_snapshots_after_delete). An entity with a parent: ``_latest_kept``
+    (``ahead``: whether a snapshot stamped after ``until`` may be stored).
     """
     if entity.parent is not None:
-        return _latest_by_parent(entity, source, after, until)
+        return _latest_kept(entity, source, after, until, ahead)
     own = entity.raw_own_time or "recorded_at"
     key = entity.key
     return (f"SELECT w.* FROM (SELECT lt.{key}, MAX(lt.recorded_at) AS latest_at "
@@ -94,40 +96,39 @@ def latest_of(entity: Entity, source: str, after: str, until: str) -> str:
             f"AND w.recorded_at > {after} AND w.recorded_at <= {until}")
 
 
-def _latest_by_parent(entity: Entity, source: str, after: str, until: str) -> str:
-    """Each entity's latest row of ``source`` in (after, until], read through its
-    parent's latest snapshot (rides: their park's).
-
-    A ride's rows are written with its park's snapshots, for the park the ride belongs
-    to then (record_park_snapshot_write), so its row in its current park's latest
-    snapshot of the window, when there is one, is its latest: those rows are one
-    range of the raw table's key (time, park, ride) per park, found from the parks'
-    latest times (one index dive per park). The other rides (missing from their park's
-    latest snapshot, or moved to another park) take their latest row by key and time,
-    one dive each. Against a dive for every ride, live ride rankings 10.1 -> 5.7 ms of
-    server time on 1,864 rides (docs/benchmarks.md). Only rides of the members table
-    are read; each row carries its ride's park now, ``current_<parent key>``."""
+def _latest_kept(entity: Entity, source: str, after: str, until: str, ahead: bool) -> str:
+    """Each entity's latest row in (after, until] from the table its writers keep of
+    each one's newest stored row (rides: ride_latest_snapshots, kept exact in the
+    writer's transaction: docs/architecture.md), with what that row adds to
+    each measure and the entity's parent now, ``current_<parent key>``: one range of
+    the table's time index, ~1,900 narrow rows. Finding each ride's newest row among
+    the raw rows instead probed ride_snapshots, park_snapshots and rides once per ride:
+    the live ride ranking's statement 12.7 -> 5.0 ms (docs/benchmarks.md). An entity
+    whose newest row is after ``until`` (stamped up to a minute ahead of the clock)
+    has its latest row of the window searched in ``source`` by key and time: a UNION
+    read only when ``ahead`` (some snapshot is stored after ``until``), because the
+    server materialises it instead of merging the one table into the query that
+    sums it (the live ride downtime ranking: 13.1 against 9.4 ms)."""
     par = entity.parent
     key, pk, own = entity.key, par.key, entity.raw_own_time or "recorded_at"
-    parents = (f"(SELECT lp.{pk}, MAX(lp.recorded_at) AS latest_at FROM {par.snapshots} lp "
-               f"WHERE lp.recorded_at > {after} AND lp.recorded_at <= {until} "
-               f"GROUP BY lp.{pk}) l")
-    # STRAIGHT_JOIN: from the parks' times through the raw key's ranges; left free, the
-    # server read the members by park and probed each ride's row (4.0 against 0.9 ms).
-    in_latest = (f"SELECT w.*, m.{pk} AS current_{pk} FROM {parents} "
-                 f"STRAIGHT_JOIN {source} w "
-                 f"ON w.recorded_at = l.latest_at AND w.{pk} = l.{pk} "
-                 f"STRAIGHT_JOIN {par.members} m ON m.{key} = w.{key} AND m.{pk} = w.{pk}")
-    others = (f"SELECT w.*, m.{pk} AS current_{pk} FROM {par.members} m "
-              f"STRAIGHT_JOIN {source} w "
-              f"ON w.{key} = m.{key} AND w.{own} = (SELECT MAX(o.recorded_at) "
-              f"FROM {entity.snapshots} o WHERE o.{key} = m.{key} AND o.recorded_at > {after} "
-              f"AND o.recorded_at <= {until}) "
-              f"AND w.recorded_at > {after} AND w.recorded_at <= {until} "
-              f"WHERE (m.{key}, m.{pk}) NOT IN (SELECT x.{key}, x.{pk} FROM {parents} "
-              f"STRAIGHT_JOIN {entity.snapshots} x ON x.recorded_at = l.latest_at "
-              f"AND x.{pk} = l.{pk})")
-    return f"{in_latest}\n    UNION ALL\n    {others}"
+    kept = [m for m in entity.measures if m != "sample_count"]  # 1 for every row
+
+    def columns(alias: str) -> str:
+        return ", ".join([f"{alias}.{key}", *(f"{alias}.{m}" for m in kept),
+                          f"lt.current_{pk}"])
+
+    in_window = (f"SELECT {columns('lt')} FROM {par.latest} lt "
+                 f"WHERE lt.recorded_at > {after} AND lt.recorded_at <= {until}")
+    if not ahead:
+        return in_window
+    after_until = (f"SELECT {columns('w')} FROM {par.latest} lt "
+                   f"STRAIGHT_JOIN {source} w "
+                   f"ON w.{key} = lt.{key} AND w.{own} = (SELECT MAX(o.recorded_at) "
+                   f"FROM {entity.snapshots} o WHERE o.{key} = lt.{key} "
+                   f"AND o.recorded_at > {after} AND o.recorded_at <= {until}) "
+                   f"AND w.recorded_at > {after} AND w.recorded_at <= {until} "
+                   f"WHERE lt.recorded_at > {until}")
+    return f"{in_window}\n    UNION ALL\n    {after_until}"
 
 
 def open_flag(b: Binds, after: datetime, until: datetime) -> str:
@@ -287,11 +288,14 @@ def row_source(b: Binds, entity: Entity, days: LocalDays, *, now: datetime,
     return out[0] if one_bucket and len(out) == 1 else None
 
 
-def live_source(b: Binds, entity: Entity, after: datetime, until: datetime, needed) -> str:
+def live_source(b: Binds, entity: Entity, after: datetime, until: datetime, needed,
+                newest: datetime | None) -> str:
     """Each entity's latest snapshot in (after, until], as a source of period 0 (only
     entities of the members table, with their parent's key, when they have a
-    parent)."""
-    latest = latest_of(entity, entity.tables[Level.RAW], b("live_after", after), b("now", until))
+    parent). ``newest``: the newest snapshot stored (the planning state's), which
+    tells whether a snapshot after ``until`` may be stored."""
+    latest = latest_of(entity, entity.tables[Level.RAW], b("live_after", after), b("now", until),
+                       ahead=newest is not None and newest > until)
     # One row per entity: what its snapshot adds, without a GROUP BY of its own (a
     # temporary table less: the live ride rankings, 1.8 ms). An entity with a parent
     # also names its parent now.
@@ -311,7 +315,8 @@ def sources(b: Binds, entity: Entity, days: LocalDays, *, now: datetime, progres
     out = []
     for k, span in ((0, current), (1, previous)):
         if k == 0 and span is None:
-            out.append(live_source(b, entity, now - live_window, now, needed))
+            out.append(live_source(b, entity, now - live_window, now, needed,
+                                   progress.newest_snapshot))
         elif span is not None:
             reads = plan_span(span, now=now, progress=progress, levels=entity.levels,
                               days=days)

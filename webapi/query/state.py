@@ -84,7 +84,9 @@ class PlanCache:
     an hour already aggregated) is read from its old row, i.e. the answer is as
     stale as a response cached that long; a snapshot newer than the clock
     written meanwhile (up to a minute ahead is accepted) already counts in
-    today; and rows that retention purged meanwhile could be needed by an old
+    today, and in live its rides are left out until the state is read again
+    (their newest rows are then after now, and the kept state says no snapshot
+    is: render.latest_of); and rows that retention purged meanwhile could be needed by an old
     watermark only if aggregation lagged the retention horizon (90 days), which
     health reports long before. Keep ``seconds`` short (1-2).
     """

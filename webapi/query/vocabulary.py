@@ -35,6 +35,8 @@ class Parent:
     key: str  # the parent's id column, in the raw rows and in ``members``
     snapshots: str  # the parent's raw table
     members: str  # the entities' table: each entity's current parent (its key column)
+    # Each entity's newest raw row, what it adds and its parent now, kept by the writers.
+    latest: str
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ RIDES = Entity(
               "peak_wait_minutes"),
     maxima=("peak_wait_minutes",),
     raw_own_time="ride_recorded_at",
-    parent=Parent(key="park_id", snapshots="park_snapshots", members="rides"),
+    parent=Parent(key="park_id", snapshots="park_snapshots", members="rides",
+                  latest="ride_latest_snapshots"),
 )
 
