@@ -3,12 +3,13 @@
 -- that the live ride rankings read 1,900 narrow rows by one range on
 -- recorded_at instead of finding and probing each ride's newest row among the
 -- raw rows (a probe of ride_snapshots, park_snapshots and rides per ride: the
--- live statement 12.7 -> 5.0 ms, docs/benchmarks.md). Kept exact in the
--- writer's transaction by the ride_snapshots triggers (a row added, changed or
--- deleted that is, was or becomes its ride's newest: ride_latest_refresh), the
--- park_snapshots update trigger (park_open of a snapshot holding newest rows)
--- and the rides triggers (a ride moved or deleted); a bulk load
--- (@parkstats_bulk_load = 1) is caught up by backfill_aggregates(), and
+-- live statement 22.8 -> 9.2 ms, docs/benchmarks.md). Kept exact in the
+-- writer's transaction by record_park_snapshot and snapshot_recompute_pending
+-- (once per snapshot written or re-derived), the ride_snapshots triggers (a
+-- row changed or deleted by hand that is, was or becomes its ride's newest),
+-- the park_snapshots update trigger (park_open of a snapshot holding newest
+-- rows) and the rides triggers (a ride moved or deleted); ride rows inserted
+-- directly (a bulk load) are caught up by backfill_aggregates(), and
 -- retention deletes the rows whose raw row it purged. What a ride row adds
 -- comes only from the view ride_snapshot_measures, read by the procedure.
 -- Filled by `parkstats migrate` once the routines are installed (a new

@@ -21,7 +21,8 @@ RUNNING_SUM_ROUTINES = frozenset({
 # Routines that keep ride_latest_snapshots (each ride's newest row and what it adds)
 # as ride rows come in, and the views that say what a row adds.
 LATEST_ROW_ROUTINES = frozenset({
-    "ride_latest_offer", "ride_latest_refresh", "ride_snapshots_after_insert",
+    "ride_latest_offer", "ride_latest_reoffer", "ride_latest_refresh",
+    "record_park_snapshot_write", "snapshot_recompute_pending",
     "ride_snapshots_after_update", "ride_snapshots_after_delete", "rides_after_update",
     "rides_after_delete", "park_snapshots_after_update", "ride_snapshot_measures",
     "ride_snapshot_classes",

@@ -103,7 +103,7 @@ def _latest_kept(entity: Entity, source: str, after: str, until: str, ahead: boo
     each measure and the entity's parent now, ``current_<parent key>``: one range of
     the table's time index, ~1,900 narrow rows. Finding each ride's newest row among
     the raw rows instead probed ride_snapshots, park_snapshots and rides once per ride:
-    the live ride ranking's statement 12.7 -> 5.0 ms (docs/benchmarks.md). An entity
+    the live ride ranking's statement 22.8 -> 9.2 ms (docs/benchmarks.md). An entity
     whose newest row is after ``until`` (stamped up to a minute ahead of the clock)
     has its latest row of the window searched in ``source`` by key and time: a UNION
     read only when ``ahead`` (some snapshot is stored after ``until``), because the
