@@ -3,6 +3,7 @@ rule for both kinds of park, weights by tier, idempotent retries, late
 snapshots, and every refusal of bad input (which must write nothing)."""
 
 import json
+from datetime import datetime
 
 import pymysql
 import pytest
@@ -157,6 +158,24 @@ def test_retry_is_idempotent(parks):
     assert again == first
     assert scalar(db, "SELECT COUNT(*) FROM park_snapshots WHERE park_id = 1 "
                       "AND recorded_at = '2026-11-24 18:00:00'") == 1
+
+
+def test_a_ride_dropped_from_a_snapshot_recorded_again_falls_back_to_its_row_before(parks):
+    """ride_latest_snapshots: each ride's newest row and what it adds. A snapshot
+    recorded again without a ride whose newest row it held leaves that ride its row
+    before (here: OPERATING with a wait of 20 at 17:00)."""
+    db = parks
+    load_history(db)
+    record(db, 1, "2026-11-24 18:00:00", 1, [ride(11, "DOWN"), ride(12, "OPERATING", 35)])
+    latest = "SELECT recorded_at, operating_samples, down_samples, wait_sum " \
+             "FROM ride_latest_snapshots WHERE ride_id = %s"
+    assert rows(db, latest, 12)[0]["wait_sum"] == 35
+    assert rows(db, latest, 11)[0]["down_samples"] == 1
+    record(db, 1, "2026-11-24 18:00:00", 1, [ride(11, "DOWN")])
+    assert rows(db, latest, 12) == [{"recorded_at": datetime(2026, 11, 24, 17, 0),
+                                     "operating_samples": 1, "down_samples": None,
+                                     "wait_sum": 20}]
+    assert rows(db, latest, 11)[0]["recorded_at"] == datetime(2026, 11, 24, 18, 0)
 
 
 def test_late_snapshots_use_the_history_of_their_own_time(parks):

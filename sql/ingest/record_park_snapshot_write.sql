@@ -225,12 +225,16 @@ BEGIN
                           AND s.recorded_at BETWEEN tmp_derive_windows.lo AND tmp_derive_windows.hi
                           AND s.recorded_at <> p_recorded_at);
 
-    -- 5. Derive the snapshot, then the windows.
+    -- 5. Derive the snapshot, then the windows; the rides' newest rows among a
+    --    window's snapshots are read again once it is derived (step 7).
     CALL park_snapshots_derive(p_park_id, p_recorded_at, p_recorded_at);
     SET v_lo = (SELECT MIN(lo) FROM tmp_derive_windows);
     WHILE v_lo IS NOT NULL DO
         SET v_hi = (SELECT MAX(hi) FROM tmp_derive_windows WHERE lo = v_lo);
         CALL park_snapshots_derive(p_park_id, v_lo, v_hi);
+        IF COALESCE(@parkstats_bulk_load, 0) <> 1 THEN
+            CALL ride_latest_reoffer(p_park_id, v_lo, v_hi);
+        END IF;
         SET v_lo = (SELECT MIN(lo) FROM tmp_derive_windows WHERE lo > v_lo);
     END WHILE;
 
@@ -254,17 +258,11 @@ BEGIN
 
     -- 7. The rides' newest rows (ride_latest_snapshots), kept here once per
     --    snapshot instead of by the ride_snapshots triggers once per ride row: the
-    --    rides of this snapshot, the newest rows among the windows re-derived, and
-    --    the rides that a snapshot recorded again no longer lists when it held
-    --    their newest row (the row before becomes it).
+    --    rides of this snapshot (those of the windows re-derived: step 5), and the
+    --    rides that a snapshot recorded again no longer lists when it held their
+    --    newest row (the row before becomes it).
     IF COALESCE(@parkstats_bulk_load, 0) <> 1 THEN
         CALL ride_latest_offer(p_park_id, p_recorded_at, NULL);
-        SET v_lo = (SELECT MIN(lo) FROM tmp_derive_windows);
-        WHILE v_lo IS NOT NULL DO
-            SET v_hi = (SELECT MAX(hi) FROM tmp_derive_windows WHERE lo = v_lo);
-            CALL ride_latest_reoffer(p_park_id, v_lo, v_hi);
-            SET v_lo = (SELECT MIN(lo) FROM tmp_derive_windows WHERE lo > v_lo);
-        END WHILE;
         SET v_ride = 0;
         WHILE v_ride IS NOT NULL DO
             SET v_ride = (SELECT MIN(o.ride_id)
