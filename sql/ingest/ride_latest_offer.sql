@@ -10,8 +10,8 @@ Description
 Internal, called by record_park_snapshot_write (its snapshot),
 ride_latest_reoffer, ride_latest_refresh, the ride_snapshots update trigger (a
 ride row changed) and park_snapshots_after_update (park_open changed): offers
-the ride rows
-of the park snapshot (p_park_id, p_recorded_at) as their rides'' newest rows.
+the ride rows of the park snapshot (p_park_id, p_recorded_at) as their rides''
+newest rows.
 A row is taken into ride_latest_snapshots, with what it adds to each ride
 measure (read from the view ride_snapshot_measures by its key) and its ride''s
 park now (rides.park_id), unless a newer row of its ride is stored there; a
