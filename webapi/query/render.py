@@ -290,10 +290,10 @@ def row_source(b: Binds, entity: Entity, days: LocalDays, *, now: datetime,
 
 def live_source(b: Binds, entity: Entity, after: datetime, until: datetime, needed,
                 newest: datetime | None) -> str:
-    """Each entity's latest snapshot in (after, until], as a source of period 0 (only
-    entities of the members table, with their parent's key, when they have a
-    parent). ``newest``: the newest snapshot stored (the planning state's), which
-    tells whether a snapshot after ``until`` may be stored."""
+    """Each entity's latest snapshot in (after, until], as a source of period 0 (with
+    its parent's key now, when it has a parent: only entities the kept table holds,
+    rides still in ``rides``). ``newest``: the newest snapshot stored (the planning
+    state's), which tells whether a snapshot after ``until`` may be stored."""
     latest = latest_of(entity, entity.tables[Level.RAW], b("live_after", after), b("now", until),
                        ahead=newest is not None and newest > until)
     # One row per entity: what its snapshot adds, without a GROUP BY of its own (a

@@ -29,14 +29,11 @@ REQUIRED = frozenset({Level.DAILY, Level.HOURLY, Level.RAW})
 
 @dataclass(frozen=True)
 class Parent:
-    """The snapshots an entity's raw rows are written with (a ride's: its park's),
-    each raw row carrying the parent snapshot's key and time."""
+    """What an entity belongs to (a ride: its park), and where each entity's newest raw
+    row is kept with what it adds and its parent now (render.latest_of)."""
 
-    key: str  # the parent's id column, in the raw rows and in ``members``
-    snapshots: str  # the parent's raw table
-    members: str  # the entities' table: each entity's current parent (its key column)
-    # Each entity's newest raw row, what it adds and its parent now, kept by the writers.
-    latest: str
+    key: str  # the parent's id column, in the raw rows and in ``latest``
+    latest: str  # the table its writers keep, one row per entity
 
 
 @dataclass(frozen=True)
@@ -51,7 +48,7 @@ class Entity:
     # The raw rows' own time column where RAW's recorded_at is the park snapshot's
     # (rides): a read of a few entities bounds it too, so it starts from their rows.
     raw_own_time: str | None = None
-    # Whose snapshots the raw rows belong to, for the latest rows (render.latest_of).
+    # What the entity belongs to, for the latest rows (render.latest_of).
     parent: Parent | None = None
 
     def __post_init__(self):
@@ -104,7 +101,6 @@ RIDES = Entity(
               "peak_wait_minutes"),
     maxima=("peak_wait_minutes",),
     raw_own_time="ride_recorded_at",
-    parent=Parent(key="park_id", snapshots="park_snapshots", members="rides",
-                  latest="ride_latest_snapshots"),
+    parent=Parent(key="park_id", latest="ride_latest_snapshots"),
 )
 
