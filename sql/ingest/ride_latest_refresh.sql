@@ -9,15 +9,14 @@ ride) from the stored ride rows: its newest row by (ride_id, recorded_at) is
 offered with ride_latest_offer once a stored row newer than it (a deleted
 row) is removed; then a ride without ride rows, or missing from rides, keeps
 no row. Rows are replaced in place: a reader never sees a ride missing that
-has a row before and after. Called by
-record_park_snapshot_write and the ride_snapshots triggers when a ride''s
-newest row is deleted or moved (the row before it becomes the newest), by
-backfill_aggregates() for every ride (ride rows inserted directly, as bulk
-loaders do, are not offered as they come in), by `parkstats migrate` when the
-routines that keep the table change, and by a DBA after inserting ride rows
-directly without a backfill. A ride''s search reads one index entry per raw partition (about 90;
-every ride of 30 days: 0.6 s): use it for what changed, not per snapshot.
-Does not commit.
+has a row before and after. Called by record_park_snapshot_write and the
+ride_snapshots triggers when a ride''s newest row is deleted or moved (the row
+before it becomes the newest), by backfill_aggregates() for every ride (ride
+rows inserted directly, as bulk loaders do, are not offered as they come in),
+by `parkstats migrate` when the routines that keep the table change, and by a
+DBA after inserting ride rows directly without a backfill. A ride''s search
+reads one index entry per raw partition (about 90; every ride of 30 days:
+0.6 s): use it for what changed, not per snapshot. Does not commit.
 
 Parameters
 ----------

@@ -86,9 +86,9 @@ class PlanCache:
     written meanwhile (up to a minute ahead is accepted) already counts in
     today, and in live its rides are left out until the state is read again
     (their newest rows are then after now, and the kept state says no snapshot
-    is: render.latest_of); and rows that retention purged meanwhile could be needed by an old
-    watermark only if aggregation lagged the retention horizon (90 days), which
-    health reports long before. Keep ``seconds`` short (1-2).
+    is: render.latest_of); and rows that retention purged meanwhile could be
+    needed by an old watermark only if aggregation lagged the retention horizon
+    (90 days), which health reports long before. Keep ``seconds`` short (1-2).
     """
 
     def __init__(self, seconds: float):
