@@ -44,6 +44,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="timed runs per raw baseline (default 5, at least 3)")
     p.add_argument("--baseline-budget", type=float, default=40,
                    help="stop timing a baseline after this many seconds (once 3 runs are in)")
+    p.add_argument("--baseline-cap", type=float, default=120,
+                   help="stop a raw baseline run still going after this many seconds; its "
+                        "ratio is then a lower bound (cap / API time) and its ranking not "
+                        "compared (default 120: at 400 days a ride baseline of last_month "
+                        "or year reads months of raw ride rows from disk, an hour and more)")
     p.add_argument("--new-hours", type=int, default=3,
                    help="new-hour cycles timed (hours left to run_aggregation)")
     p.add_argument("--burst", type=int, default=1000, help="concurrent requests (1000)")
@@ -111,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         "database_built_at": meta["built_at"], "server_version": f"MariaDB/MySQL {server_version}",
         "server_options": list(database.SERVER_EXTRA), "machine": machine(),
         "repeat": args.repeat, "baseline_repeat": args.baseline_repeat,
-        "baseline_periods": args.baseline_periods,
+        "baseline_periods": args.baseline_periods, "baseline_cap_s": args.baseline_cap,
     }}
 
     rankings.PERIODS = tuple(p for p in args.periods.split(",") if p)
@@ -135,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
     say("\n== Rankings: the API's SQL and the raw GROUP BY baseline ==")
     db_part = rankings.measure_sql_and_baseline(
         url, now, repeat=args.repeat, baseline_repeat=args.baseline_repeat,
-        baseline_budget_s=args.baseline_budget, say=say,
+        baseline_budget_s=args.baseline_budget, baseline_cap_s=args.baseline_cap, say=say,
         baseline_periods=(None if args.baseline_periods is None
                           else set(args.baseline_periods.split(","))))
 

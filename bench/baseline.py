@@ -16,8 +16,17 @@ the comparison with the API also checks the aggregates independently.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
+
+import pymysql
+
+from parkstats.db import DatabaseUrl, connect
+
+#: The server's error for a statement stopped by KILL QUERY (ER_QUERY_INTERRUPTED, the
+#: same number on MySQL and MariaDB).
+QUERY_INTERRUPTED = 1317
 
 # Per period k: 0 = the period asked for (recorded_at >= cs), 1 = the previous one.
 _IN = {0: "s.recorded_at >= %(cs)s", 1: "s.recorded_at < %(cs)s"}
@@ -240,8 +249,48 @@ def params(current, previous, now: datetime, interval: int, limit: int) -> dict:
             "interval": interval, "limit": limit}
 
 
-def run(conn, endpoint: Endpoint, args: dict) -> list[dict]:
-    """The baseline ranking: rows as dicts, with ``trend`` where the endpoint shows one."""
+class Stopped(Exception):
+    """A baseline statement stopped at its time cap: it ran ``seconds`` without finishing,
+    so the ranking is at least ``seconds`` / (the API's time) faster than it."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"stopped after {seconds:,.0f} s")
+        self.seconds = seconds
+
+
+def run(conn, endpoint: Endpoint, args: dict, *, url: DatabaseUrl | None = None,
+        cap_s: float | None = None) -> list[dict]:
+    """The baseline ranking: rows as dicts, with ``trend`` where the endpoint shows one.
+
+    With ``cap_s`` (and ``url``, for a second connection), a statement still running
+    after ``cap_s`` seconds is stopped by ``KILL QUERY`` from that connection (on MySQL
+    and MariaDB alike) and ``Stopped`` raised: at 400 days the ride baselines of
+    last_month and year read months of raw ride rows from disk, an hour and more a run.
+    """
+    if cap_s is None:
+        return _rows(conn, endpoint, args)
+    fired = threading.Event()
+    thread_id = conn.thread_id()
+
+    def kill() -> None:
+        fired.set()
+        with connect(url) as other, other.cursor() as cur:
+            cur.execute(f"KILL QUERY {int(thread_id)}")
+
+    timer = threading.Timer(cap_s, kill)
+    timer.start()
+    try:
+        return _rows(conn, endpoint, args)
+    except pymysql.err.OperationalError as exc:
+        if fired.is_set() and exc.args[0] == QUERY_INTERRUPTED:
+            raise Stopped(cap_s) from exc
+        raise
+    finally:
+        timer.cancel()
+        timer.join()
+
+
+def _rows(conn, endpoint: Endpoint, args: dict) -> list[dict]:
     with conn.cursor() as cur:
         cur.execute(endpoint.sql, args)
         names = [d[0] for d in cur.description]

@@ -83,9 +83,14 @@ def _printable(params):
 
 def measure_sql_and_baseline(url: DatabaseUrl, now: datetime, *, repeat: int,
                              baseline_repeat: int, baseline_budget_s: float,
-                             say=print, baseline_periods: set[str] | None = None) -> dict:
+                             baseline_cap_s: float | None = None, say=print,
+                             baseline_periods: set[str] | None = None) -> dict:
     """{(period, endpoint): {"sql", "baseline", "baseline_rows", "span", ...}}; the
     baseline (and its rows) None for a period not in ``baseline_periods`` (None: all).
+
+    A baseline run still going after ``baseline_cap_s`` seconds is stopped
+    (``baseline.Stopped``): its summary is then ``{"n": 0, "stopped_after_ms": ...}``,
+    its rows None, and the ratio only a lower bound (``stopped_baseline``).
 
     (a) replays, through the API's own ``Database`` (pool, DictCursor), exactly
     the statements a warm API process runs for the request (captured from a
@@ -121,13 +126,19 @@ def measure_sql_and_baseline(url: DatabaseUrl, now: datetime, *, repeat: int,
                     args = baseline.params(current, previous, now, interval, endpoint.limit)
 
                     def base(endpoint=endpoint, args=args):
-                        return baseline.run(raw, endpoint, args)
+                        return baseline.run(raw, endpoint, args, url=url,
+                                            cap_s=baseline_cap_s)
 
-                    base_times, base_rows = sample(base, repeat=baseline_repeat, warmup=1,
-                                                   budget_s=baseline_budget_s)
-                    b = summary(base_times)
-                    against = (f"raw baseline {b['median_ms']:10.1f} ms"
-                               f"   x{b['median_ms'] / s['median_ms']:,.0f}")
+                    try:
+                        base_times, base_rows = sample(base, repeat=baseline_repeat,
+                                                       warmup=1, budget_s=baseline_budget_s)
+                        b = summary(base_times)
+                        against = (f"raw baseline {b['median_ms']:10.1f} ms"
+                                   f"   x{b['median_ms'] / s['median_ms']:,.0f}")
+                    except baseline.Stopped as stopped:
+                        b = stopped_baseline(stopped.seconds)
+                        against = (f"raw baseline stopped after {stopped.seconds:,.0f} s"
+                                   f"   over x{b['stopped_after_ms'] / s['median_ms']:,.0f}")
                 say(f"  {period:<10} {endpoint.name:<26} sql {s['median_ms']:8.2f} ms "
                     f"({len(statements)} statements)   {against}")
                 out[(period, endpoint.name)] = {
@@ -143,6 +154,11 @@ def measure_sql_and_baseline(url: DatabaseUrl, now: datetime, *, repeat: int,
         raw.close()
         db.close()
     return out
+
+
+def stopped_baseline(seconds: float) -> dict:
+    """The summary of a baseline stopped at its cap: no timed run, only how long it ran."""
+    return {**summary([]), "stopped_after_ms": round(seconds * 1000, 1)}
 
 
 def measure_http(port: int, *, repeat: int, key: str, say=print) -> dict:
@@ -185,11 +201,14 @@ def combine(db_part: dict, nocache: dict, cache: dict) -> list[dict]:
             same, why = (False, "no HTTP answer")
             if d["baseline"] is None:
                 same, why = (None, "raw baseline not run")
+            elif d["baseline_rows"] is None:
+                same, why = (None, "raw baseline stopped at its cap")
             elif body.get("success"):
                 same, why = baseline.compare(endpoint, body.get("data", []), d["baseline_rows"])
             sql_ms = d["sql"]["median_ms"]
             http_ms = (n.get("http_nocache") or {}).get("median_ms")
             base_ms = (d["baseline"] or {}).get("median_ms")
+            stopped_ms = (d["baseline"] or {}).get("stopped_after_ms")
             records.append({
                 "period": period, "endpoint": endpoint.name, "url": path(endpoint, period),
                 "span_utc": d["span"], "previous_span_utc": d["previous_span"],
@@ -201,6 +220,9 @@ def combine(db_part: dict, nocache: dict, cache: dict) -> list[dict]:
                                             if sql_ms and base_ms else None),
                 "ratio_baseline_over_http_nocache": (round(base_ms / http_ms, 1)
                                                      if http_ms and base_ms else None),
+                # A stopped baseline: the ratio is at least this.
+                "ratio_lower_bound": (round(stopped_ms / sql_ms, 1)
+                                      if sql_ms and stopped_ms else None),
                 "same_ranking": same, "ranking_mismatch": why or None,
             })
     return records
