@@ -111,9 +111,11 @@ def build_history(db) -> None:
                               "late": LATE_HOUR})
         cur.execute(RIDE_HISTORY)
         # Ride rows inserted directly, as a bulk loader does: their running ride sums
-        # are recomputed as docs/operations.md says for a load without a backfill.
+        # and each ride's newest row are recomputed as docs/operations.md says for a
+        # load without a backfill (verify checks both).
         cur.execute("CALL running_daily_ride_refresh(NULL, local_date_of(%s), local_date_of(%s))",
                     (START, NOW + timedelta(hours=1)))
+        cur.execute("CALL ride_latest_refresh(NULL)")
     set_now(db, CLOCK)
     for park, at in resent():
         record(db, park, at)

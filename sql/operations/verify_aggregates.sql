@@ -36,7 +36,11 @@ are dropped (verify_shadows_drop). Checked:
           stored ride row the recomputation does not have is extra);
   weekly_ride, monthly_ride: the calendar months holding those days, and
           every Sunday-Saturday week touching them, from their days (a month
-          from its whole weeks and its other days).
+          from its whole weeks and its other days);
+  latest_ride: the ride_latest_snapshots row of every ride whose newest
+          stored ride row, or kept row, is in the range, from the raw ride
+          rows (verify_latest_rides); a kept row of a ride without ride rows
+          is extra.
 Holds the aggregation lock meanwhile (a cycle that starts then is skipped).
 
 Never blocks writers: no base table is written and no transaction is held
@@ -101,6 +105,7 @@ BEGIN
     DECLARE v_running_to DATE DEFAULT NULL;
     DECLARE v_running BIGINT DEFAULT 0;
     DECLARE v_running_rides BIGINT DEFAULT 0;
+    DECLARE v_latest_rides BIGINT DEFAULT 0;
     DECLARE v_hours BIGINT DEFAULT 0;
     DECLARE v_days BIGINT DEFAULT 0;
     DECLARE v_weeks BIGINT DEFAULT 0;
@@ -510,6 +515,7 @@ BEGIN
      WHERE e.park_id IS NULL;
     CALL verify_running_rides(1, v_running_from, v_running_to, v_ignored);
     CALL verify_shadows_drop();
+    CALL verify_latest_rides(v_from, v_to, v_latest_rides);
     DO RELEASE_LOCK(v_lock_name);
 
     DROP TEMPORARY TABLE verify_hourly_stored;
@@ -523,7 +529,8 @@ BEGIN
     SET v_summary = CONCAT('Verified ', DATE_FORMAT(v_from, '%Y-%m-%d %H:00'), ' .. ',
                            DATE_FORMAT(v_to, '%Y-%m-%d %H:00'), ': ', v_hours, ' hourly, ', v_days,
                            ' day(s), ', v_weeks, ' weekly, ', v_years, ' yearly, ', v_running,
-                           ' running daily and ', v_running_rides, ' running ride row(s) checked; ',
+                           ' running daily, ', v_running_rides, ' running ride and ', v_latest_rides,
+                           ' newest ride row(s) checked; ',
                            IF(v_differences = 0, 'no difference',
                               CONCAT(v_differences, ' DIFFERENCE(S) (fix with backfill_aggregates)')),
                            ' in ', ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1),
@@ -542,7 +549,7 @@ BEGIN
            actual_sample_count, ride_id
       FROM verify_differences
      ORDER BY FIELD(level, 'hourly', 'daily', 'weekly', 'yearly', 'running', 'running_ride', 'hourly_ride',
-                    'daily_ride', 'weekly_ride', 'monthly_ride', 'yearly_ride'),
+                    'daily_ride', 'weekly_ride', 'monthly_ride', 'yearly_ride', 'latest_ride'),
               period_start, park_id, ride_id;
     DROP TEMPORARY TABLE verify_differences;
     CALL verify_isolation(v_isolation, v_ignored_level);
@@ -554,6 +561,7 @@ BEGIN
            v_years AS yearly_checked,
            v_running AS running_checked,
            v_running_rides AS running_ride_checked,
+           v_latest_rides AS latest_ride_checked,
            v_differences AS differences,
            ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1) AS duration_ms;
 END
