@@ -126,8 +126,10 @@ def reset_aggregates(cur) -> None:
                 "SET done_through = NULL, updated_at = UTC_TIMESTAMP()")
 
 
-def aggregate_all(url: DatabaseUrl, now: datetime, *, new_hours: int, say=print) -> dict:
-    """Backfill (timed), floor (timed), then the last ``new_hours`` hours one cycle each."""
+def aggregate_all(url: DatabaseUrl, now: datetime, *, new_hours: int, floors: bool = True,
+                  say=print) -> dict:
+    """Backfill (timed), floor (timed; not with ``floors`` False), then the last
+    ``new_hours`` hours one cycle each."""
     out: dict = {}
     with connect(url, read_timeout=7200) as conn, conn.cursor() as cur:
         cur.execute("SET @parkstats_now = %s", (now,))
@@ -165,36 +167,11 @@ def aggregate_all(url: DatabaseUrl, now: datetime, *, new_hours: int, say=print)
                             "WHERE setting_name = 'max_hours_per_cycle'")
         say(f"  backfill: {out['backfill']['seconds']} s")
 
-        # The floor: one INSERT ... SELECT ... GROUP BY of the same rows.
-        cur.execute("DROP TABLE IF EXISTS bench_floor_hourly")
-        cur.execute("CREATE TABLE bench_floor_hourly LIKE hourly_park_stats")
-        began = time.perf_counter()
-        floor_rows = cur.execute(FLOOR, (first, to))
-        floor_s = time.perf_counter() - began
-        cur.execute("DROP TABLE bench_floor_hourly")
-        out["floor"] = {"statement": "INSERT ... SELECT ... GROUP BY hour, park_id",
-                        "rows_written": floor_rows, "seconds": round(floor_s, 3)}
-        if out["backfill"]["seconds"]:
-            out["backfill"]["ratio_to_floor"] = round(out["backfill"]["seconds"] / floor_s, 2)
-        say(f"  floor (INSERT ... SELECT ... GROUP BY): {floor_s:.2f} s")
-        # The ride level's floor (the backfill above wrote both levels).
-        if has_routine(cur, "aggregate_ride_hours_range"):
-            cur.execute("DROP TABLE IF EXISTS bench_floor_hourly_rides")
-            cur.execute("CREATE TABLE bench_floor_hourly_rides LIKE hourly_ride_stats")
-            began = time.perf_counter()
-            ride_rows = cur.execute(FLOOR_RIDES, (first, to))
-            ride_floor_s = time.perf_counter() - began
-            cur.execute("DROP TABLE bench_floor_hourly_rides")
-            out["floor_rides"] = {"statement": "INSERT ... SELECT ... GROUP BY hour, ride_id",
-                                  "rows_written": ride_rows, "seconds": round(ride_floor_s, 3)}
-            out["floor_both"] = {"seconds": round(floor_s + ride_floor_s, 3)}
-            if out["backfill"]["seconds"]:
-                out["backfill"]["ratio_to_floor_both_levels"] = round(
-                    out["backfill"]["seconds"] / (floor_s + ride_floor_s), 2)
-            cur.execute("SELECT COUNT(*) FROM hourly_ride_stats")
-            out["backfill"]["hourly_ride_rows"] = cur.fetchone()[0]
-            say(f"  ride floor (INSERT ... SELECT ... GROUP BY hour, ride): {ride_floor_s:.2f} s; "
-                f"backfill / both floors: {out['backfill'].get('ratio_to_floor_both_levels')}")
+        if floors:
+            _floors(cur, first, to, out, say)
+        else:
+            say("  floors not measured (--skip-floor): the backfill's ratio to them is not "
+                "checked")
 
         # New hours, one cycle each.
         cycles = []
@@ -217,6 +194,41 @@ def aggregate_all(url: DatabaseUrl, now: datetime, *, new_hours: int, say=print)
         say(f"  new-hour cycle: median {out['new_hour_cycle']['median_ms']} ms "
             f"(n={len(cycles)}); idle cycle {idle_s * 1000:.1f} ms")
     return out
+
+
+def _floors(cur, first: datetime, to: datetime, out: dict, say) -> None:
+    """The floors of the backfill in ``out``: one INSERT ... SELECT ... GROUP BY of the
+    same rows per level (park, and ride where the ride level is installed), timed, and
+    the backfill's ratio to them."""
+    cur.execute("DROP TABLE IF EXISTS bench_floor_hourly")
+    cur.execute("CREATE TABLE bench_floor_hourly LIKE hourly_park_stats")
+    began = time.perf_counter()
+    floor_rows = cur.execute(FLOOR, (first, to))
+    floor_s = time.perf_counter() - began
+    cur.execute("DROP TABLE bench_floor_hourly")
+    out["floor"] = {"statement": "INSERT ... SELECT ... GROUP BY hour, park_id",
+                    "rows_written": floor_rows, "seconds": round(floor_s, 3)}
+    if out["backfill"]["seconds"]:
+        out["backfill"]["ratio_to_floor"] = round(out["backfill"]["seconds"] / floor_s, 2)
+    say(f"  floor (INSERT ... SELECT ... GROUP BY): {floor_s:.2f} s")
+    # The ride level's floor (the backfill above wrote both levels).
+    if has_routine(cur, "aggregate_ride_hours_range"):
+        cur.execute("DROP TABLE IF EXISTS bench_floor_hourly_rides")
+        cur.execute("CREATE TABLE bench_floor_hourly_rides LIKE hourly_ride_stats")
+        began = time.perf_counter()
+        ride_rows = cur.execute(FLOOR_RIDES, (first, to))
+        ride_floor_s = time.perf_counter() - began
+        cur.execute("DROP TABLE bench_floor_hourly_rides")
+        out["floor_rides"] = {"statement": "INSERT ... SELECT ... GROUP BY hour, ride_id",
+                              "rows_written": ride_rows, "seconds": round(ride_floor_s, 3)}
+        out["floor_both"] = {"seconds": round(floor_s + ride_floor_s, 3)}
+        if out["backfill"]["seconds"]:
+            out["backfill"]["ratio_to_floor_both_levels"] = round(
+                out["backfill"]["seconds"] / (floor_s + ride_floor_s), 2)
+        cur.execute("SELECT COUNT(*) FROM hourly_ride_stats")
+        out["backfill"]["hourly_ride_rows"] = cur.fetchone()[0]
+        say(f"  ride floor (INSERT ... SELECT ... GROUP BY hour, ride): {ride_floor_s:.2f} s; "
+            f"backfill / both floors: {out['backfill'].get('ratio_to_floor_both_levels')}")
 
 
 def _plain(rows: list[dict]) -> list[dict]:

@@ -199,7 +199,10 @@ def table(results: dict) -> str:
         lines.append("")
         lines.append("Jobs")
         b, f = jobs.get("backfill", {}), jobs.get("floor", {})
-        if b:
+        if b and not f:
+            lines.append(f"  backfill_aggregates() of {b['raw_rows']:,} raw rows: "
+                         f"{b['seconds']} s (floors not measured: --skip-floor)")
+        elif b:
             lines.append(f"  backfill_aggregates() of {b['raw_rows']:,} raw rows: "
                          f"{b['seconds']} s; floor INSERT ... SELECT ... GROUP BY: "
                          f"{f.get('seconds')} s; ratio x{b.get('ratio_to_floor')}"
