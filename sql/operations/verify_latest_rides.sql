@@ -17,12 +17,15 @@ ride_latest_refresh finds it (the ride''s newest row by (ride_id,
 recorded_at)), with what it adds read from the view ride_snapshot_measures
 and the ride''s park now from rides, as ride_latest_offer writes it. A kept
 row of a ride without ride rows, or no longer in rides, is extra.
-Recomputing into a shadow of the table, as the other levels are, is not
-possible: ride_latest_offer reads the table it writes, which a temporary
-table cannot (ER_CANT_REOPEN_TABLE). Every ride''s newest row is searched
-(one index entry per raw partition and ride: about 1 s for 1,900 rides and
-400 daily partitions), whatever the range. A snapshot recorded meanwhile
-may show up as a difference.
+Only the ride rows from p_from_utc on are read: a ride''s newest row among
+them is its newest of all, and a ride without any has no newest row in the
+range, so a kept row there is extra (the loose index scan of (ride_id,
+recorded_at) over the range''s partitions, measured on 1,864 rides of 400
+days: 0.04 s for a range ending today, 31 s for the whole history, where
+searching each ride''s newest row over every partition took 5 minutes). Recomputing into a shadow of the table, as the other levels are,
+is not possible: ride_latest_offer reads the table it writes, which a
+temporary table cannot (ER_CANT_REOPEN_TABLE). A snapshot recorded
+meanwhile may show up as a difference.
 
 Parameters
 ----------
@@ -71,14 +74,16 @@ BEGIN
            m.wait_sum,
            m.wait_count,
            m.peak_wait_minutes
-      FROM rides AS r
+      FROM (SELECT x.ride_id,
+                   MAX(x.recorded_at) AS newest_at
+              FROM ride_snapshots AS x
+             WHERE x.recorded_at >= p_from_utc
+             GROUP BY x.ride_id) AS n
+      JOIN rides AS r
+        ON r.ride_id = n.ride_id
       JOIN ride_snapshot_measures AS m
-        ON m.ride_id = r.ride_id
-       AND m.recorded_at = (SELECT x.recorded_at
-                              FROM ride_snapshots AS x
-                             WHERE x.ride_id = r.ride_id
-                             ORDER BY x.recorded_at DESC
-                             LIMIT 1);
+        ON m.ride_id = n.ride_id
+       AND m.recorded_at = n.newest_at;
 
     -- Expected rows in the range: missing, or differing from the kept row (which
     -- may lie outside the range).
