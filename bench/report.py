@@ -128,14 +128,14 @@ def table(results: dict) -> str:
     lines.append("")
     lines.append("Rankings, ms (median / p95); ratio = raw baseline median / API SQL median")
     head = (f"{'period':<11}{'endpoint':<27}{'API SQL':>15}{'HTTP no cache':>17}"
-            f"{'HTTP cache':>15}{'raw GROUP BY':>19}{'ratio':>9}{'same':>6}")
+            f"{'HTTP cache':>15}{'raw GROUP BY':>19}{'ratio':>10}{'same':>6}")
     lines.append(head)
     lines.append("-" * len(head))
     for r in results.get("rankings", []):
         lines.append(f"{r['period']:<11}{r['endpoint']:<27}{_pair(r['sql']):>15}"
                      f"{_pair(r['http_nocache']):>17}{_pair(r['http_cache']):>15}"
                      f"{_baseline(r['baseline']):>19}"
-                     f"{_ratio(r['ratio_baseline_over_sql'], r.get('ratio_lower_bound')):>9}"
+                     f"{_ratio(r['ratio_baseline_over_sql'], r.get('ratio_lower_bound')):>10}"
                      f"{_same(r['same_ranking']):>6}")
     once = [f"{r['period']} {r['endpoint']}" for r in results.get("rankings", [])
             if r["baseline"] is not None and r["baseline"]["n"] == 1]
