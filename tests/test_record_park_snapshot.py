@@ -178,6 +178,24 @@ def test_a_ride_dropped_from_a_snapshot_recorded_again_falls_back_to_its_row_bef
     assert rows(db, latest, 11)[0]["recorded_at"] == datetime(2026, 11, 24, 18, 0)
 
 
+def test_a_ride_dropped_falls_back_to_a_row_days_before(parks):
+    """The row before may be older than the last day of snapshots, which
+    ride_latest_refresh searches first: ride 31's, 4 days before."""
+    db = parks
+    with db.cursor() as cur:
+        cur.execute("INSERT INTO rides (ride_id, park_id, name, tier) "
+                    "VALUES (32, 3, 'Newcomer', 2)")
+    record(db, 3, "2026-11-20 18:00:00", 1, [ride(31, "OPERATING", 5)])
+    record(db, 3, "2026-11-24 18:00:00", 1, [ride(31, "DOWN"), ride(32, "OPERATING", 10)])
+    latest = "SELECT recorded_at, operating_samples, down_samples, wait_sum " \
+             "FROM ride_latest_snapshots WHERE ride_id = %s"
+    assert rows(db, latest, 31)[0]["recorded_at"] == datetime(2026, 11, 24, 18, 0)
+    record(db, 3, "2026-11-24 18:00:00", 1, [ride(32, "OPERATING", 10)])
+    assert rows(db, latest, 31) == [{"recorded_at": datetime(2026, 11, 20, 18, 0),
+                                     "operating_samples": 1, "down_samples": None,
+                                     "wait_sum": 5}]
+
+
 def test_late_snapshots_use_the_history_of_their_own_time(parks):
     db = parks
     load_history(db)
