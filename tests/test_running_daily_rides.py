@@ -294,7 +294,9 @@ def test_verify_finds_a_tampered_row_and_retention_purges_old_ones(db, parks):
     assert differences == [] and summary[0]["differences"] == 0
     today = date(2026, 7, 3)
     assert summary[0]["running_ride_checked"] == len(db_running(db, "stat_date = %s", today)) > 0
-    assert "running ride row(s) checked" in summary[0]["summary"]
+    assert (f"{summary[0]['running_ride_checked']} running ride and "
+            f"{summary[0]['latest_ride_checked']} newest ride row(s) checked"
+            ) in summary[0]["summary"]
 
     cur = db.cursor()
     cur.execute("UPDATE running_daily_ride_stats SET down_samples = down_samples + 1 "
