@@ -33,7 +33,8 @@ def _baseline(s: dict | None) -> str:
 
 
 def _same(same: bool | None) -> str:
-    """The ranking check's column: "-" where the raw baseline was not run."""
+    """The ranking check's column: "-" where the raw baseline was not run, or was
+    stopped at its cap (no rows to compare)."""
     return "-" if same is None else "yes" if same else "NO"
 
 
