@@ -19,6 +19,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import pymysql
@@ -40,7 +41,8 @@ SESSION_SETUP = (
     "SET SESSION time_zone = '+00:00'",
 )
 
-# Install order: views use functions; events and triggers call procedures.
+# Install order: views use functions; events and triggers call procedures (and a
+# view comes after the views it reads: load_all).
 TYPE_ORDER = ("FUNCTION", "PROCEDURE", "VIEW", "TRIGGER", "EVENT")
 
 HEADER = re.compile(
@@ -129,7 +131,30 @@ def load_all(sql_dir: Path) -> list[RoutineFile]:
             raise RoutineError(f"{routine.path}: {routine.name} is also defined in "
                                f"{names[routine.name]}")
         names[routine.name] = routine.path
-    return sorted(files, key=lambda r: (TYPE_ORDER.index(r.routine_type), r.name))
+    files = sorted(files, key=lambda r: (TYPE_ORDER.index(r.routine_type), r.name))
+    views = [r for r in files if r.routine_type == "VIEW"]
+    first = files.index(views[0]) if views else 0
+    return files[:first] + _views_after_what_they_read(views) + files[first + len(views):]
+
+
+def _views_after_what_they_read(views: list[RoutineFile]) -> list[RoutineFile]:
+    """``views`` (sorted by name) in an order that creates each after the views it
+    reads, by name otherwise: the server refuses a view over one not created yet."""
+    by_name = {v.name: v for v in views}
+    sorter = TopologicalSorter({
+        v.name: {other for other in by_name if other != v.name
+                 and re.search(rf"\b{other}\b", _without_comments(v.statement))}
+        for v in views})
+    try:
+        sorter.prepare()
+    except CycleError as exc:
+        raise RoutineError(f"views that read each other: {' -> '.join(exc.args[1])}") from exc
+    out: list[RoutineFile] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        out += [by_name[name] for name in ready]
+        sorter.done(*ready)
+    return out
 
 
 def install(conn: pymysql.Connection, sql_dir: Path,

@@ -89,6 +89,16 @@ def test_a_file_must_hold_one_routine_named_like_it(tmp_path):
         routines.load_all(tmp_path)
 
 
+def test_a_view_is_installed_after_the_views_it_reads(tmp_path):
+    """By name a_rows would come first; it reads b_rows, which reads c_base."""
+    for name, source in (("a_rows", "b_rows"), ("b_rows", "c_base"), ("c_base", "parks")):
+        (tmp_path / f"{name}.sql").write_text(
+            f"CREATE VIEW {name} AS SELECT park_id FROM {source}")
+    (tmp_path / "a_proc.sql").write_text("CREATE PROCEDURE a_proc() BEGIN END")
+    assert [r.name for r in routines.load_all(tmp_path)] == [
+        "a_proc", "c_base", "b_rows", "a_rows"]
+
+
 def test_a_routine_of_more_than_10000_tokens_loads(tmp_path):
     """sqlparse refuses to group more than 10,000 tokens; the loader must not need to."""
     body = "".join(f"    SET @v{i} = {i} + 1; -- step {i}\n" for i in range(3000))

@@ -12,9 +12,8 @@ ride_latest_reoffer, ride_latest_refresh, the ride_snapshots update trigger (a
 ride row changed) and park_snapshots_after_update (park_open changed): offers
 the ride rows of the park snapshot (p_park_id, p_recorded_at) as their rides''
 newest rows.
-A row is taken into ride_latest_snapshots, with what it adds to each ride
-measure (read from the view ride_snapshot_measures by its key) and its ride''s
-park now (rides.park_id), unless a newer row of its ride is stored there; a
+A row is taken into ride_latest_snapshots as the view ride_latest_rows maps
+it (what it adds to each ride measure, its ride''s park now), unless a newer row of its ride is stored there; a
 row already stored is rewritten (its class or park_open may have changed).
 Only ride p_ride_id, or every ride of the snapshot when NULL. Rows of rides
 missing from rides are left out. One INSERT ... SELECT ... ON DUPLICATE KEY
@@ -38,29 +37,27 @@ BEGIN
         operating_samples, down_samples, closed_samples, refurbishment_samples,
         wait_sum, wait_count, peak_wait_minutes
     )
-    SELECT m.ride_id,
-           r.park_id,
-           m.park_id,
-           m.ride_recorded_at,
-           m.open_sample_count,
-           m.operating_samples,
-           m.down_samples,
-           m.closed_samples,
-           m.refurbishment_samples,
-           m.wait_sum,
-           m.wait_count,
-           m.peak_wait_minutes
-      FROM ride_snapshot_measures AS m
-      JOIN rides AS r
-        ON r.ride_id = m.ride_id
-     WHERE m.park_id = p_park_id
-       AND m.recorded_at = p_recorded_at
-       AND m.ride_id BETWEEN COALESCE(p_ride_id, 0) AND COALESCE(p_ride_id, 4294967295)
+    SELECT v.ride_id,
+           v.current_park_id,
+           v.park_id,
+           v.recorded_at,
+           v.open_sample_count,
+           v.operating_samples,
+           v.down_samples,
+           v.closed_samples,
+           v.refurbishment_samples,
+           v.wait_sum,
+           v.wait_count,
+           v.peak_wait_minutes
+      FROM ride_latest_rows AS v
+     WHERE v.park_id = p_park_id
+       AND v.snapshot_recorded_at = p_recorded_at
+       AND v.ride_id BETWEEN COALESCE(p_ride_id, 0) AND COALESCE(p_ride_id, 4294967295)
        -- The stored row of the ride, by key (a NOT EXISTS was read as a range of
        -- the time index instead: every stored row newer than p_recorded_at).
        AND COALESCE((SELECT l.recorded_at
                        FROM ride_latest_snapshots AS l
-                      WHERE l.ride_id = m.ride_id), '1000-01-01') <= p_recorded_at
+                      WHERE l.ride_id = v.ride_id), '1000-01-01') <= p_recorded_at
     ON DUPLICATE KEY UPDATE
         current_park_id = VALUES(current_park_id),
         park_id = VALUES(park_id),

@@ -12,11 +12,10 @@ routine stays small): writes into its temporary table verify_differences
 (level latest_ride, period_start the row''s recorded_at) every
 ride_latest_snapshots row that is missing, differs (the columns named) or is
 extra, for the rides whose newest stored ride row or kept row is in
-[p_from_utc, p_to_utc). The expected row is found from the stored rows as
-ride_latest_refresh finds it (the ride''s newest row by (ride_id,
-recorded_at)), with what it adds read from the view ride_snapshot_measures
-and the ride''s park now from rides, as ride_latest_offer writes it. A kept
-row of a ride without ride rows, or no longer in rides, is extra.
+[p_from_utc, p_to_utc). The expected row is the ride''s newest stored ride
+row by (ride_id, recorded_at), mapped by the view ride_latest_rows as
+ride_latest_offer writes it. A kept row of a ride without ride rows, or no
+longer in rides, is extra.
 Only the ride rows from p_from_utc on are read: a ride''s newest row among
 them is its newest of all, and a ride without any has no newest row in the
 range, so a kept row there is extra (the loose index scan of (ride_id,
@@ -62,28 +61,26 @@ BEGIN
         operating_samples, down_samples, closed_samples, refurbishment_samples,
         wait_sum, wait_count, peak_wait_minutes
     )
-    SELECT m.ride_id,
-           r.park_id,
-           m.park_id,
-           m.ride_recorded_at,
-           m.open_sample_count,
-           m.operating_samples,
-           m.down_samples,
-           m.closed_samples,
-           m.refurbishment_samples,
-           m.wait_sum,
-           m.wait_count,
-           m.peak_wait_minutes
+    SELECT v.ride_id,
+           v.current_park_id,
+           v.park_id,
+           v.recorded_at,
+           v.open_sample_count,
+           v.operating_samples,
+           v.down_samples,
+           v.closed_samples,
+           v.refurbishment_samples,
+           v.wait_sum,
+           v.wait_count,
+           v.peak_wait_minutes
       FROM (SELECT x.ride_id,
                    MAX(x.recorded_at) AS newest_at
               FROM ride_snapshots AS x
              WHERE x.recorded_at >= p_from_utc
              GROUP BY x.ride_id) AS n
-      JOIN rides AS r
-        ON r.ride_id = n.ride_id
-      JOIN ride_snapshot_measures AS m
-        ON m.ride_id = n.ride_id
-       AND m.recorded_at = n.newest_at;
+      JOIN ride_latest_rows AS v
+        ON v.ride_id = n.ride_id
+       AND v.snapshot_recorded_at = n.newest_at;
 
     -- Expected rows in the range: missing, or differing from the kept row (which
     -- may lie outside the range).
