@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import database, jobs, load, rankings, report, resilience, views
+from bench import collectors, database, jobs, load, rankings, report, resilience, views
 from bench.httpserver import ApiServer
 from parkstats.db import connect
 
@@ -80,6 +80,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--slow-clients", type=int, default=1000,
                    help="idle connections, and as many slowly-sending ones, held while normal "
                         "requests are timed (1000)")
+    p.add_argument("--collectors", type=int, default=8,
+                   help="collectors writing and re-writing snapshots at once, two of them "
+                        "sharing a park (8)")
+    p.add_argument("--collector-slots", type=int, default=12,
+                   help="5-minute slots each collector writes (12: the last hour)")
     p.add_argument("--only-resilience", action="store_true",
                    help="only the bursts (cold, warm, floor) and the resilience section")
     p.add_argument("--skip-retention", action="store_true")
@@ -228,6 +233,10 @@ def measure_resilience(args, url, now, paths: list[str], results: dict,
     with ApiServer(str(url), now, cache_seconds=30, log_path=log_path) as api:
         res["slow_clients"] = c = resilience.slow_clients(api.port, paths, args.slow_clients)
     say(f"  median delay {c['median_delay_ms']} ms")
+    say(f"\n== Resilience: {args.collectors} collectors at once, writing and re-writing ==")
+    res["collectors"] = collectors.measure(collectors.scratch_database(url, say),
+                                           collectors=args.collectors,
+                                           slots=args.collector_slots, say=say)
 
 
 if __name__ == "__main__":

@@ -93,6 +93,13 @@ def targets(results: dict) -> list[dict]:
         c = res["slow_clients"]
         add(f"{c['idle']} idle + {c['slow_sending']} slowly-sending connections",
             f"median delay {c['median_delay_ms']} ms", "< 100 ms", c["within_100ms"])
+    if "collectors" in res:
+        c = res["collectors"]
+        add(f"{c['collectors']} collectors at once, writing and re-writing, two sharing a park",
+            f"{c['errors'] + len(c['scheduler_errors'])} errors, "
+            f"{c['snapshots_not_their_ride_rows']} inconsistent snapshots, "
+            f"{c['verify_differences']} aggregate differences",
+            "no error, nothing lost or inconsistent", c["ok"])
     jobs = results.get("jobs", {})
     if "new_hour_cycle" in jobs:
         c = jobs["new_hour_cycle"]
@@ -195,6 +202,18 @@ def table(results: dict) -> str:
                          f"{c['slow_sending']} slowly-sending connections are held: median "
                          f"{_ms(c['before'])} / {_ms(c['while_held'])} ms, p99 "
                          f"{_ms(c['before'], 'p99_ms')} / {_ms(c['while_held'], 'p99_ms')} ms")
+        c = res.get("collectors")
+        if c:
+            lines.append(f"  {c['collectors']} collectors, {c['slots']} slots of {c['parks']} "
+                         f"parks (park {c['shared_park']} shared), run_aggregation() "
+                         f"{c['scheduler_cycles']} times meanwhile: wall {c['wall_s']} s, "
+                         f"errors {c['errors']} {c['error_kinds'] or ''}")
+            for kind, s in c["calls"].items():
+                lines.append(f"    record_park_snapshot, {kind:<8} p50 {_ms(s)} ms, p95 "
+                             f"{_ms(s, 'p95_ms')} ms, max {_ms(s, 'max_ms')} ms (n={s['n']})")
+            lines.append(f"    {c['snapshots_stored']} snapshots stored of "
+                         f"{c['snapshots_written']} written; verify_aggregates: "
+                         f"{c['verify_summary']}")
     jobs = results.get("jobs", {})
     if jobs:
         lines.append("")
