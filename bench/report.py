@@ -211,6 +211,9 @@ def table(results: dict) -> str:
             for kind, s in c["calls"].items():
                 lines.append(f"    record_park_snapshot, {kind:<8} p50 {_ms(s)} ms, p95 "
                              f"{_ms(s, 'p95_ms')} ms, max {_ms(s, 'max_ms')} ms (n={s['n']})")
+            failed = c.get("buckets_failed_and_queued", [])
+            lines.append(f"    {len(failed)} bucket(s) the cycle failed meanwhile (queued, "
+                         f"redone before verifying){': ' + '; '.join(failed) if failed else ''}")
             lines.append(f"    {c['snapshots_stored']} snapshots stored of "
                          f"{c['snapshots_written']} written; verify_aggregates: "
                          f"{c['verify_summary']}")

@@ -3,7 +3,9 @@ checks is what was done, so that its report line can be trusted."""
 
 from __future__ import annotations
 
-from support import scalar
+from datetime import timedelta
+
+from support import call, scalar
 
 from bench import collectors
 
@@ -55,3 +57,23 @@ def test_a_snapshot_that_is_not_its_ride_rows_is_counted(db, db_url):
         cur.execute(collectors.MISMATCHED, {"first": first})
         assert cur.fetchone()[0] == 1
     assert out["snapshots_not_their_ride_rows"] == 0
+
+
+def test_a_bucket_the_cycle_failed_is_redone_before_verifying(db, db_url):
+    """What a deadlock with a collector leaves (the hour's rows as before the rewrites,
+    the hour queued for a later attempt) is redone, so that verify finds nothing;
+    without the redo verify reports the hour."""
+    add_parks(db)
+    collectors.measure(db_url, collectors=2, slots=1, say=lambda _line: None)
+    hour = scalar(db, "SELECT MIN(recorded_at) FROM park_snapshots").replace(minute=0)
+    with db.cursor() as cur:
+        cur.execute("SET @parkstats_now = %s", (hour + timedelta(hours=1, minutes=10),))
+        call(db, "run_aggregation")  # the hour aggregated, the watermark past it
+        cur.execute("UPDATE hourly_park_stats SET down_samples = down_samples + 1 "
+                    "WHERE hour_start_utc = %s AND park_id = 1", (hour,))
+        cur.execute("INSERT INTO aggregation_queue (level, period_start, queued_at, failures, "
+                    "next_attempt_at, last_error) VALUES ('hourly', %s, %s, 1, %s, "
+                    "'1213 Deadlock found')", (hour, hour, hour + timedelta(hours=2)))
+        verify = collectors.settle_and_verify(cur, hour, hour + timedelta(hours=1))
+    assert int(verify["differences"]) == 0
+    assert scalar(db, "SELECT COUNT(*) FROM aggregation_queue") == 0
