@@ -130,10 +130,17 @@ class Database:
             self._pool = None
 
 
+# The longest GROUP_CONCAT the API's sessions return (bytes): a time series comes back
+# as one text per entity (webapi.query.series), a few KB each. MySQL's default is 1,024
+# (MariaDB's 1 MB); a longer text would be cut, which series() detects and refuses.
+GROUP_CONCAT_MAX_LEN = 4 * 1024 * 1024
+
+
 def connect_kwargs(url: DatabaseUrl, connect_timeout: float, read_timeout: float) -> dict:
     kwargs = url.connect_kwargs()
     kwargs.update(connect_timeout=connect_timeout, read_timeout=read_timeout,
                   write_timeout=read_timeout)
+    kwargs["init_command"] += f", group_concat_max_len = {GROUP_CONCAT_MAX_LEN}"
     return kwargs
 
 

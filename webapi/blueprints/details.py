@@ -232,7 +232,9 @@ def ride_details(ride_id: int):
         rows = _series(RIDES, ax, Scope("ride_id", (ride_id,)), columns, totals=True)
         total = next((r for r in rows if r["bucket"] is None), {})
         key = "hour_start_utc" if ax.granularity == "hourly" else "date"
-        points = sorted((r for r in rows if r["bucket"] is not None), key=lambda r: r["bucket"])
+        # A row's bucket is its index on the axis (series); NULL: the total.
+        points = sorted((r for r in rows if r["bucket"] is not None
+                         and 0 <= r["bucket"] < len(ax.buckets)), key=lambda r: r["bucket"])
         return {
             "success": True, "period": period,
             "ride": {"ride_id": ride_id, "name": ride["name"], "park_id": ride["park_id"],
@@ -241,11 +243,11 @@ def ride_details(ride_id: int):
                         "uptime_percentage": rounded(total.get("uptime"), 1),
                         "avg_wait_time": rounded(total.get("avg_wait"), 1),
                         "total_operating_hours": rounded(total.get("operating_hours") or 0, 2)},
-            "timeseries": [{key: r["bucket"], "status": status(r),
+            "timeseries": [{key: ax.buckets[r["bucket"]], "status": status(r),
                             "avg_wait_time_minutes": rounded(r["avg_wait"], 1),
                             "uptime_percentage": rounded(r["uptime"], 1),
                             "snapshot_count": int(r["sample_count"])} for r in points],
-            "hourly_breakdown": [{key: r["bucket"],
+            "hourly_breakdown": [{key: ax.buckets[r["bucket"]],
                                   "avg_wait_time_minutes": rounded(r["avg_wait"], 1),
                                   "downtime_hours": rounded(r["downtime"], 2),
                                   "uptime_percentage": rounded(r["uptime"], 1),

@@ -17,7 +17,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from webapi.db import Database
 from webapi.periods import Span
@@ -101,9 +102,14 @@ def _reads(entity: Entity, axis: Axis, days: LocalDays, now: datetime,
 
 def _bucket_sources(b: Binds, entity: Entity, axis: Axis, reads: list[Read], scope: Scope,
                     needed) -> list[str]:
-    """One source per read: the entity key, ``bucket`` and the measures, per bucket."""
+    """One source per read: the entity key, ``bucket`` and the measures, per bucket.
+
+    ``bucket`` is the bucket's index on the axis (``axis.buckets[bucket]``), an
+    integer the server computes from the row's time: the driver reads it far faster
+    than a DATETIME (today's park ride chart, 5,880 points: 64 -> 38 ms)."""
     out = []
     origin = b("origin", axis.start)
+    first_day = b("first_day", axis.span.first_date) if axis.granularity == "daily" else None
     for i, read in enumerate(reads):
         rb = b.scope(f"{read.level.value}{i}_")
         a = {Level.DAILY: "d", Level.HOURLY: "h", Level.RAW: "s"}[read.level]
@@ -112,21 +118,16 @@ def _bucket_sources(b: Binds, entity: Entity, axis: Axis, reads: list[Read], sco
         time = f"{a}.{column}"
         join = ""
         if read.level is Level.DAILY:
-            bucket = time
+            bucket = f"DATEDIFF({time}, {first_day})"
         elif axis.granularity == "daily":  # an hour or snapshot in its local day
             join = (f" JOIN calendar_days c ON {time} >= c.utc_start AND {time} < c.utc_end "
                     f"AND c.local_date >= {rb('cal_first', axis.span.first_date)} "
                     f"AND c.local_date < {rb('cal_end', axis.span.end_date)}")
-            bucket = "c.local_date"
-        elif read.level is Level.HOURLY:
-            bucket = time
-        elif axis.granularity == "hourly":  # (a bound value is text: CAST keeps a DATETIME)
-            bucket = (f"TIMESTAMPADD(HOUR, TIMESTAMPDIFF(HOUR, {origin}, {time}), "
-                      f"CAST({origin} AS DATETIME))")
+            bucket = f"DATEDIFF(c.local_date, {first_day})"
+        elif axis.granularity == "hourly":  # an hourly row, or a snapshot in its hour
+            bucket = f"TIMESTAMPDIFF(HOUR, {origin}, {time})"
         else:
-            step = b("step", axis.step_minutes)
-            bucket = (f"TIMESTAMPADD(MINUTE, TIMESTAMPDIFF(MINUTE, {origin}, {time}) "
-                      f"DIV {step} * {step}, CAST({origin} AS DATETIME))")
+            bucket = f"TIMESTAMPDIFF(MINUTE, {origin}, {time}) DIV {b('step', axis.step_minutes)}"
         where = (f"{_in_ranges(rb, time, read.ranges, read.skipped)} "
                  f"AND {a}.{scope.column} IN ({rb.each('id', scope.ids)})")
         if read.level is Level.RAW and entity.raw_own_time:
@@ -169,9 +170,10 @@ def _used(columns: dict[str, Column]) -> set[str]:
 def series(db: Database, days: LocalDays, plans: PlanCache, entity: Entity, axis: Axis, *,
            now: datetime, interval: int, scope: Scope, columns: dict[str, Column],
            totals: bool = False) -> list[dict]:
-    """Rows (entity key, ``bucket``, the columns) of the entities in ``scope``, one per
-    bucket with rows; with ``totals``, also one row per entity with ``bucket`` NULL:
-    the columns over the whole axis (ROLLUP of the same sums). One statement."""
+    """Rows (entity key, ``bucket``: the bucket's index on the axis, the columns) of the
+    entities in ``scope``, one per bucket with rows; with ``totals``, also one row per
+    entity with ``bucket`` NULL: the columns over the whole axis (ROLLUP of the same
+    sums). One statement."""
     if not scope.ids or not axis.buckets:
         return []
     state = plans.get(db, days, False, ())
@@ -182,14 +184,49 @@ def series(db: Database, days: LocalDays, plans: PlanCache, entity: Entity, axis
                                                      _used(columns)))
     if not union:
         return []
+    key, names = entity.key, list(columns)
     select = ", ".join(f"{column(lambda m: summed(entity, m), iv)} AS {name}"
                        for name, column in columns.items())
     rollup = " WITH ROLLUP" if totals else ""
-    sql = (f"SELECT u.{entity.key}, u.bucket, {select}\nFROM (\n  {union}\n) u\n"
-           f"GROUP BY u.{entity.key}, u.bucket{rollup}")
+    # Summed per entity and bucket (and per entity: ROLLUP, bucket NULL), then one row
+    # per entity: its points as one text ("bucket value value ...", comma-separated;
+    # GROUP_CONCAT skips the totals' row, whose bucket is NULL) and its totals. The
+    # driver reads a row far slower than the text of a point: today's park ride
+    # chart (40 rides x 147 points) 33.7 -> 14.1 ms for the statement.
+    point = ", ' ', ".join(["z.bucket", *(f"COALESCE(z.{n}, '-')" for n in names)])
+    total = "".join(f", MAX(CASE WHEN z.bucket IS NULL THEN z.{n} END) AS {n}"
+                    for n in names) if totals else ""
+    sql = (f"SELECT z.{key}, COUNT(z.bucket) AS points, "
+           f"GROUP_CONCAT({point} ORDER BY z.bucket SEPARATOR ',') AS series{total}\n"
+           f"FROM (\nSELECT u.{key}, u.bucket, {select}\nFROM (\n  {union}\n) u\n"
+           f"GROUP BY u.{key}, u.bucket{rollup}\n) z\n"
+           # ROLLUP adds a grand total row (key NULL) that no caller wants.
+           f"WHERE z.{key} IS NOT NULL\nGROUP BY z.{key}")
     found = db.query(plans.formulas.expand(db, sql, state.routines), b.values)
-    # ROLLUP adds a grand total row (key NULL) that no caller wants.
-    return [r for r in found if r[entity.key] is not None]
+    return _rows_of_points(found, key, names, totals)
+
+
+def _rows_of_points(found: list[dict], key: str, names: list[str], totals: bool) -> list[dict]:
+    """series()'s rows from one row per entity: a row per point (the columns as
+    Decimal, or None), and with ``totals`` the entity's totals with ``bucket`` None.
+    RuntimeError naming the entity when its text holds fewer points than it counted
+    (cut at the session's group_concat_max_len)."""
+    out = []
+    for entity in found:
+        points = entity["series"].split(",") if entity["series"] else []
+        if len(points) != entity["points"]:
+            raise RuntimeError(f"the series of {key} {entity[key]} was cut: {len(points)} of "
+                               f"{entity['points']} points read (group_concat_max_len)")
+        for point in points:
+            bucket, *values = point.split(" ")
+            row = dict(zip(names, [None if v == "-" else Decimal(v) for v in values],
+                           strict=True))
+            row[key] = entity[key]
+            row["bucket"] = int(bucket)
+            out.append(row)
+        if totals:
+            out.append({key: entity[key], "bucket": None, **{n: entity[n] for n in names}})
+    return out
 
 
 @dataclass(frozen=True)
@@ -246,24 +283,12 @@ def joined(entity: Entity, alias: str, column: str | None = None) -> str:
 
 
 def bucket_values(rows: list[dict], axis: Axis, key: str, column: str) -> dict:
-    """{entity id: [value of each bucket of the axis, None where no row]}."""
+    """{entity id: [value of each bucket of the axis, None where no row]}; a row's
+    ``bucket`` is its index on the axis (NULL: a ROLLUP total, skipped)."""
     out: dict = {}
-    index = {bucket: i for i, bucket in enumerate(axis.buckets)}
+    count = len(axis.buckets)
     for row in rows:
-        if row["bucket"] is None:
-            continue
-        values = out.setdefault(row[key], [None] * len(axis.buckets))
-        i = index.get(_as_bucket(row["bucket"], axis))
-        if i is not None:
-            values[i] = row[column]
+        i = row["bucket"]
+        if i is not None and 0 <= i < count:
+            out.setdefault(row[key], [None] * count)[i] = row[column]
     return out
-
-
-def _as_bucket(value, axis: Axis):
-    """A bucket as the axis keys it (the server returns dates of calendar_days as dates,
-    computed times as datetimes)."""
-    if axis.granularity == "daily" and isinstance(value, datetime):
-        return value.date()
-    if axis.granularity != "daily" and isinstance(value, date) and not isinstance(value, datetime):
-        return datetime.combine(value, datetime.min.time())
-    return value

@@ -1,0 +1,43 @@
+"""How a time series comes back from the server (webapi.query.series): one row per
+entity, its points as one text; a text cut short is refused, never read as fewer
+points. The figures themselves are tested endpoint by endpoint (test_api_charts,
+test_api_details) against plain-Python computations."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from webapi.db import GROUP_CONCAT_MAX_LEN, Database
+from webapi.query.series import _rows_of_points
+
+
+def test_points_become_rows_and_totals_a_row_of_their_own():
+    found = [{"ride_id": 7, "points": 2, "series": "0 1.5000000000 -,3 0.25 2",
+              "value": Decimal("1.75"), "samples": Decimal(2)}]
+    assert _rows_of_points(found, "ride_id", ["value", "samples"], totals=True) == [
+        {"ride_id": 7, "bucket": 0, "value": Decimal("1.5"), "samples": None},
+        {"ride_id": 7, "bucket": 3, "value": Decimal("0.25"), "samples": Decimal(2)},
+        {"ride_id": 7, "bucket": None, "value": Decimal("1.75"), "samples": Decimal(2)}]
+
+
+def test_an_entity_without_points_keeps_its_totals():
+    found = [{"park_id": 1, "points": 0, "series": None, "value": None}]
+    assert _rows_of_points(found, "park_id", ["value"], totals=True) == [
+        {"park_id": 1, "bucket": None, "value": None}]
+
+
+def test_a_series_cut_short_is_refused_naming_the_entity():
+    found = [{"ride_id": 12, "points": 3, "series": "0 1,1 2"}]
+    with pytest.raises(RuntimeError, match=r"ride_id 12 was cut: 2 of 3 points"):
+        _rows_of_points(found, "ride_id", ["value"], totals=False)
+
+
+def test_the_api_sessions_allow_long_series(db_url):
+    db = Database(str(db_url), pool_size=1)
+    try:
+        assert db.query("SELECT @@SESSION.group_concat_max_len AS n")[0]["n"] == \
+            GROUP_CONCAT_MAX_LEN
+    finally:
+        db.close()
