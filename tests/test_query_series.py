@@ -16,22 +16,28 @@ from webapi.query.series import _rows_of_points
 def test_points_become_rows_and_totals_a_row_of_their_own():
     found = [{"ride_id": 7, "points": 2, "series": "0 1.5000000000 -,3 0.25 2",
               "value": Decimal("1.75"), "samples": Decimal(2)}]
-    assert _rows_of_points(found, "ride_id", ["value", "samples"], totals=True) == [
+    assert _rows_of_points(found, "ride_id", ["value", "samples"], totals=True, buckets=4) == [
         {"ride_id": 7, "bucket": 0, "value": Decimal("1.5"), "samples": None},
         {"ride_id": 7, "bucket": 3, "value": Decimal("0.25"), "samples": Decimal(2)},
         {"ride_id": 7, "bucket": None, "value": Decimal("1.75"), "samples": Decimal(2)}]
 
 
+def test_a_point_off_the_axis_is_left_out():
+    found = [{"ride_id": 7, "points": 2, "series": "1 2,4 3"}]
+    assert _rows_of_points(found, "ride_id", ["value"], totals=False, buckets=4) == [
+        {"ride_id": 7, "bucket": 1, "value": Decimal(2)}]
+
+
 def test_an_entity_without_points_keeps_its_totals():
     found = [{"park_id": 1, "points": 0, "series": None, "value": None}]
-    assert _rows_of_points(found, "park_id", ["value"], totals=True) == [
+    assert _rows_of_points(found, "park_id", ["value"], totals=True, buckets=4) == [
         {"park_id": 1, "bucket": None, "value": None}]
 
 
 def test_a_series_cut_short_is_refused_naming_the_entity():
     found = [{"ride_id": 12, "points": 3, "series": "0 1,1 2"}]
     with pytest.raises(RuntimeError, match=r"ride_id 12 was cut: 2 of 3 points"):
-        _rows_of_points(found, "ride_id", ["value"], totals=False)
+        _rows_of_points(found, "ride_id", ["value"], totals=False, buckets=4)
 
 
 def test_the_api_sessions_allow_long_series(db_url):

@@ -13,11 +13,12 @@ ride row changed) and park_snapshots_after_update (park_open changed): offers
 the ride rows of the park snapshot (p_park_id, p_recorded_at) as their rides''
 newest rows.
 A row is taken into ride_latest_snapshots as the view ride_latest_rows maps
-it (what it adds to each ride measure, its ride''s park now), unless a newer row of its ride is stored there; a
-row already stored is rewritten (its class or park_open may have changed).
-Only ride p_ride_id, or every ride of the snapshot when NULL. Rows of rides
-missing from rides are left out. One INSERT ... SELECT ... ON DUPLICATE KEY
-UPDATE by keys: a few index probes per ride row. Does not commit.
+it (what it adds to each ride measure, its ride''s park now), unless a newer
+row of its ride is stored there; a row already stored is rewritten (its
+class or park_open may have changed). Only ride p_ride_id, or every ride of
+the snapshot when NULL. Rows of rides missing from rides are left out. One
+INSERT ... SELECT ... ON DUPLICATE KEY UPDATE by keys: a few index probes per
+ride row. Does not commit.
 
 Parameters
 ----------

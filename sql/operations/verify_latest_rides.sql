@@ -21,8 +21,9 @@ them is its newest of all, and a ride without any has no newest row in the
 range, so a kept row there is extra (the loose index scan of (ride_id,
 recorded_at) over the range''s partitions, measured on 1,864 rides of 400
 days: 0.04 s for a range ending today, 31 s for the whole history, where
-searching each ride''s newest row over every partition took 5 minutes). Recomputing into a shadow of the table, as the other levels are,
-is not possible: ride_latest_offer reads the table it writes, which a
+searching each ride''s newest row over every partition took 5 minutes).
+Recomputing into a shadow of the table, as the other levels are, is not
+possible: ride_latest_offer reads the table it writes, which a
 temporary table cannot (ER_CANT_REOPEN_TABLE). A snapshot recorded
 meanwhile may show up as a difference.
 

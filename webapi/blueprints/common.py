@@ -76,15 +76,11 @@ def _send(answer: Answer, max_age: float):
     return response.make_conditional(request)
 
 
-# The quantum of each number of decimals shown (0.01 for 2).
-_QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(6)}
-
-
 def rounded(value, places: int):
     """Half-up rounding of an exact DECIMAL to a JSON number (None stays None)."""
     if value is None:
         return None
-    exact = Decimal(value).quantize(_QUANTUM[places], rounding=ROUND_HALF_UP)
+    exact = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return int(exact) if places == 0 else float(exact)
 
 

@@ -232,9 +232,8 @@ def ride_details(ride_id: int):
         rows = _series(RIDES, ax, Scope("ride_id", (ride_id,)), columns, totals=True)
         total = next((r for r in rows if r["bucket"] is None), {})
         key = "hour_start_utc" if ax.granularity == "hourly" else "date"
-        # A row's bucket is its index on the axis (series); NULL: the total.
-        points = sorted((r for r in rows if r["bucket"] is not None
-                         and 0 <= r["bucket"] < len(ax.buckets)), key=lambda r: r["bucket"])
+        # A row's bucket is its index on the axis (series); None: the total.
+        points = sorted((r for r in rows if r["bucket"] is not None), key=lambda r: r["bucket"])
         return {
             "success": True, "period": period,
             "ride": {"ride_id": ride_id, "name": ride["name"], "park_id": ride["park_id"],

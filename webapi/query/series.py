@@ -203,12 +203,14 @@ def series(db: Database, days: LocalDays, plans: PlanCache, entity: Entity, axis
            # ROLLUP adds a grand total row (key NULL) that no caller wants.
            f"WHERE z.{key} IS NOT NULL\nGROUP BY z.{key}")
     found = db.query(plans.formulas.expand(db, sql, state.routines), b.values)
-    return _rows_of_points(found, key, names, totals)
+    return _rows_of_points(found, key, names, totals, len(axis.buckets))
 
 
-def _rows_of_points(found: list[dict], key: str, names: list[str], totals: bool) -> list[dict]:
-    """series()'s rows from one row per entity: a row per point (the columns as
-    Decimal, or None), and with ``totals`` the entity's totals with ``bucket`` None.
+def _rows_of_points(found: list[dict], key: str, names: list[str], totals: bool,
+                    buckets: int) -> list[dict]:
+    """series()'s rows from one row per entity: a row per point on the axis of
+    ``buckets`` buckets (the columns as Decimal, or None), and with ``totals`` the
+    entity's totals with ``bucket`` None.
     RuntimeError naming the entity when its text holds fewer points than it counted
     (cut at the session's group_concat_max_len)."""
     out = []
@@ -219,6 +221,8 @@ def _rows_of_points(found: list[dict], key: str, names: list[str], totals: bool)
                                f"{entity['points']} points read (group_concat_max_len)")
         for point in points:
             bucket, *values = point.split(" ")
+            if not 0 <= int(bucket) < buckets:
+                continue
             row = dict(zip(names, [None if v == "-" else Decimal(v) for v in values],
                            strict=True))
             row[key] = entity[key]
@@ -284,11 +288,10 @@ def joined(entity: Entity, alias: str, column: str | None = None) -> str:
 
 def bucket_values(rows: list[dict], axis: Axis, key: str, column: str) -> dict:
     """{entity id: [value of each bucket of the axis, None where no row]}; a row's
-    ``bucket`` is its index on the axis (NULL: a ROLLUP total, skipped)."""
+    ``bucket`` is its index on the axis (None: a ROLLUP total, skipped)."""
     out: dict = {}
     count = len(axis.buckets)
     for row in rows:
-        i = row["bucket"]
-        if i is not None and 0 <= i < count:
-            out.setdefault(row[key], [None] * count)[i] = row[column]
+        if row["bucket"] is not None:
+            out.setdefault(row[key], [None] * count)[row["bucket"]] = row[column]
     return out
