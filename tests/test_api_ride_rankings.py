@@ -388,6 +388,41 @@ def test_live_rows_stamped_after_now_wait_for_it(dataset, migrated_url, monkeypa
     assert waits["data"] == expected_waits(dataset, "live", "all-parks")
 
 
+UNKNOWN_RIDE = 999  # not in rides: its rows stand for those of a ride since deleted
+
+
+@pytest.mark.parametrize("period", ("yesterday", "last_week", "last_month"))
+def test_rows_of_a_ride_no_longer_in_rides_are_left_out(dataset, migrated_url, period):
+    """Stored rows of a ride that is not in ``rides`` (deleted after its rows were
+    aggregated) are neither ranked nor counted in the totals, whether the period is one
+    stored row per ride (yesterday's daily rows, ranked as they are) or summed. The
+    rows copied to it are a listed ride's, with more downtime than any: ranked, it
+    would come first."""
+    copied = "SELECT {key}, %s, park_id, sample_count, open_sample_count, " \
+             "operating_samples, down_samples + 50, closed_samples, refurbishment_samples, " \
+             "wait_sum, wait_count, peak_wait_minutes, aggregated_at{more} FROM {table} " \
+             "WHERE ride_id = %s"
+    columns = "ride_id, park_id, sample_count, open_sample_count, operating_samples, " \
+              "down_samples, closed_samples, refurbishment_samples, wait_sum, wait_count, " \
+              "peak_wait_minutes, aggregated_at"
+    data, stats = expected_downtime(dataset, period, "all-parks", "downtime_hours")
+    with connect(migrated_url) as conn, conn.cursor() as cur:
+        for table, key, more in (("daily_ride_stats", "stat_date", ""),
+                                 ("weekly_ride_stats", "week_start", ", days_covered"),
+                                 ("monthly_ride_stats", "month_start", ", days_covered")):
+            cur.execute(f"INSERT INTO {table} ({key}, {columns}{more}) "
+                        + copied.format(key=key, more=more, table=table),
+                        (UNKNOWN_RIDE, data[0]["ride_id"]))
+    try:
+        body = make_app(migrated_url, NOW).test_client().get(
+            f"/api/rides/downtime?period={period}").get_json()
+    finally:
+        with connect(migrated_url) as conn, conn.cursor() as cur:
+            for table in ("daily_ride_stats", "weekly_ride_stats", "monthly_ride_stats"):
+                cur.execute(f"DELETE FROM {table} WHERE ride_id = %s", (UNKNOWN_RIDE,))
+    assert (body["data"], body["aggregate_stats"]) == (data, stats)
+
+
 @pytest.mark.parametrize("year", (2025, 2026))
 def test_years_from_yearly_rows(client, dataset, year):
     body = client.get(f"/api/rides/downtime?period=year&year={year}").get_json()

@@ -351,6 +351,14 @@ class Columns:
         """Measure -> the column of period k, read from ``alias``."""
         return lambda measure: f"{alias}.{self.use(k, measure)}"
 
+    def stored(self, k: int):
+        """Measure -> its column of the entity's one stored row (a source of at most one
+        row per entity, ``row_source``, read as rows u without a GROUP BY)."""
+        def stored(measure: str) -> str:
+            self.use(k, measure)
+            return f"u.{measure}"
+        return stored
+
     def aggregated(self, k: int, both: bool):
         """Measure -> its sum over the sources (the column's own aggregate)."""
         def aggregate(measure: str) -> str:

@@ -18,6 +18,9 @@ from webapi.query.state import PlanCache, span_years
 from webapi.query.vocabulary import RIDES
 
 CURRENT_IS_OPEN = "current_is_open"
+# The one sum of the totals' row the totals read (all_downtime_hours), besides the
+# count of rides tracked.
+TOTAL_DOWN = "c_down_samples"
 
 
 @dataclass(frozen=True)
@@ -111,11 +114,45 @@ def _sums_per_ride(union: str, sums: str, keys: list[str], *, totals: bool, live
             f"FROM (\n  {union}\n) u{rides}{of_filter}\nGROUP BY u.ride_id WITH ROLLUP")
 
 
+def _stored_rows(source: str, stored: str, keys: list[str], totals_sums: str | None,
+                 park_filter_sql: str | None) -> tuple[str, str | None]:
+    """The rows of ``source`` (at most one per ride: ``render.row_source``) as they are,
+    with the listing and order fields (``keys``), and with ``totals_sums`` the totals'
+    row (ride_id NULL; None without).
+
+    A period that is one stored bucket per ride (today's running rows, a day, a week,
+    a month) needs no GROUP BY: the server orders and limits the rows as it reads
+    them, and joins each listed ride once. The totals are one aggregate of the same
+    rows joined to their ride (rows of unknown rides drop out) and, for a filter, to
+    its park; each ride has one row, so ``rides_tracked`` counts rows. Summing and
+    grouping every ride's row WITH ROLLUP instead: yesterday's ride downtime ranking
+    5.6 against 4.4 ms of statement (docs/benchmarks.md)."""
+    if totals_sums is None:
+        return f"SELECT u.ride_id, {stored},\n       {', '.join(keys)}\nFROM ({source}) u", None
+    rides = (f"FROM ({source}) u STRAIGHT_JOIN rides fr ON fr.ride_id = u.ride_id"
+             + (f"\nSTRAIGHT_JOIN parks p ON p.park_id = fr.park_id WHERE {park_filter_sql}"
+                if park_filter_sql else ""))
+    no_keys = ", ".join(f"NULL AS {key.rsplit(' AS ', 1)[1]}" for key in keys)
+    rows = (f"SELECT u.ride_id, fr.park_id, {stored},\n       {', '.join(keys)}, "
+            f"NULL AS rides_tracked\n{rides}")
+    total = (f"SELECT NULL AS ride_id, NULL AS park_id, {totals_sums},\n       {no_keys}, "
+             "COUNT(CASE WHEN u.sample_count > 0 THEN 1 END) AS rides_tracked\n"
+             f"{rides}")
+    return rows, total
+
+
 def _listed_rides(grouped: str, listed: str, extra: str, order: str, limit: str, *,
-                  totals: bool, park_filter_sql: str | None) -> str:
+                  totals: bool, park_filter_sql: str | None,
+                  totals_row: str | None = None) -> str:
     """The listed rides of ``grouped`` (k), ordered and limited (``limit``: its
-    placeholder), the totals' row kept with ``totals``. Without totals the rides are
-    joined here, once each after the sums (and their parks for a filter)."""
+    placeholder), the totals' row kept with ``totals`` (its own ``totals_row`` when
+    ``grouped`` is stored rows, ahead of the limited ones). Without totals the rides
+    are joined here, once each after the sums (and their parks for a filter)."""
+    if totals_row is not None:
+        no_extra = f", 0 AS {extra.rsplit(' AS ', 1)[1]}" if extra else ""
+        return (f"(SELECT t.*, 0 AS listed{no_extra} FROM (\n{totals_row}\n) t)\nUNION ALL\n"
+                f"(SELECT k.*, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k\n"
+                f"WHERE {listed}\nORDER BY {order}, k.ride_id LIMIT {limit})")
     if totals:
         return (f"SELECT k.*, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k\n"
                 f"WHERE k.ride_id IS NULL OR {listed}\n"
@@ -145,7 +182,10 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     joins the names. The totals are the super-aggregate row of the sums (GROUP BY
     ... WITH ROLLUP, ride_id NULL), which comes back first: summed once with the rides,
     instead of window sums over every ride's row (today's ride downtime ranking 6.9 ->
-    4.9 ms of server time).
+    4.9 ms of server time). A period that is one stored row per ride (today's running
+    rows, a day, a week, a month), unless its order reads the previous period, is
+    ranked from those rows as they are, its totals a row of their own
+    (``_stored_rows``).
     """
     keyed = list(dict.fromkeys(
         (ranking.listed_on, *(f for f, _ in ranking.order if f != CURRENT_IS_OPEN))))
@@ -174,8 +214,10 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     later = both and previous is not None and not two_periods(keyed)
     together = both and not later
     # The listing and order fields, once per ride over the sums (level k) ...
-    keys = [f"{field(name, lambda k: columns.aggregated(k, together))} AS {name}"
-            for name in keyed]
+    def keys_over(measure) -> list[str]:
+        return [f"{field(name, measure)} AS {name}" for name in keyed]
+
+    keys = keys_over(lambda k: columns.aggregated(k, together))
     # ... the other fields for the listed rows only, over level k's columns (alias g;
     # pv for the previous period summed later).
     select = [f"{field(name, lambda k: columns.of('pv' if later and k == 1 else 'g', k))}"
@@ -184,20 +226,33 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
         columns.use(0, "sample_count")
         columns.use(0, "down_samples")
     now_names = {name: m for name, (k, m) in columns.names.items() if not (later and k == 1)}
-    union = sources(b, RIDES, days, now=now, progress=state.progress,
-                    all_entities=state.all_parks, current=current,
-                    previous=None if later else previous, live_window=live_window,
-                    needed=set(now_names.values()))
-    if union is None:
-        return RankedRides([])
-    summed_columns = ",\n       ".join(
-        f"{summed(RIDES, m, columns.names[name][0] if together else None)} AS {name}"
-        for name, m in now_names.items())
-    previous_join = _previous_sums(b, days, now, state, columns, previous) if later else ""
+    needed = set(now_names.values())
     filtered = park_filter(b, disney_universal)
-    grouped = _sums_per_ride(union, summed_columns, keys, totals=ranking.totals,
-                             live=current is None,
-                             park_filter_sql=filtered if disney_universal else None)
+    of_filter = filtered if disney_universal else None
+    # The period asked for as one stored row per ride, when it is one (_stored_rows).
+    stored = None if current is None or together else row_source(
+        b.scope("p0_"), RIDES, days, now=now, progress=state.progress,
+        all_entities=state.all_parks, span=current, needed=needed)
+    totals_row = None
+    if stored is not None:
+        sums = ", ".join(f"{summed(RIDES, m) if name == TOTAL_DOWN else 'NULL'} AS {name}"
+                         for name, m in now_names.items())
+        grouped, totals_row = _stored_rows(
+            stored, ", ".join(f"u.{m} AS {name}" for name, m in now_names.items()),
+            keys_over(columns.stored), sums if ranking.totals else None, of_filter)
+    else:
+        union = sources(b, RIDES, days, now=now, progress=state.progress,
+                        all_entities=state.all_parks, current=current,
+                        previous=None if later else previous, live_window=live_window,
+                        needed=needed)
+        if union is None:
+            return RankedRides([])
+        summed_columns = ",\n       ".join(
+            f"{summed(RIDES, m, columns.names[name][0] if together else None)} AS {name}"
+            for name, m in now_names.items())
+        grouped = _sums_per_ride(union, summed_columns, keys, totals=ranking.totals,
+                                 live=current is None, park_filter_sql=of_filter)
+    previous_join = _previous_sums(b, days, now, state, columns, previous) if later else ""
 
     listed = f"k.{ranking.listed_on} IS NOT NULL"
     if ranking.positive:
@@ -220,11 +275,12 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     flag = _is_open(b, now - live_window, now)
     extra = f", {flag.replace('g.ride_id', 'k.ride_id')} AS {CURRENT_IS_OPEN}" \
         if sorted_on_flag else ""
-    # With totals, their row comes first: one row more.
+    # With totals, their row comes first: one row more (a row of its own for stored rows).
+    summed_totals = ranking.totals and totals_row is None
     inner = _listed_rides(grouped, listed, extra, order("k"),
-                          b("limit", limit + 1 if ranking.totals else limit),
-                          totals=ranking.totals,
-                          park_filter_sql=filtered if disney_universal else None)
+                          b("limit", limit + 1 if summed_totals else limit),
+                          totals=ranking.totals, park_filter_sql=of_filter,
+                          totals_row=totals_row)
     # Only what the answer reads (not the sums): fewer values for the driver to convert.
     outer = ["g.ride_id", "g.park_id", "g.listed", *(f"g.{name}" for name in keyed), *select,
              "r.name AS ride_name", "r.tier", "p.name AS park_name", "p.city",
@@ -235,7 +291,7 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
         # LEFT: the totals' row has no ride.
         join = "LEFT JOIN"
         outer.append("g.rides_tracked")
-        outer.append(f"downtime_hours_of(g.c_down_samples, {iv}) AS all_downtime_hours")
+        outer.append(f"downtime_hours_of(g.{TOTAL_DOWN}, {iv}) AS all_downtime_hours")
         outer.append(f"({total_rides(b, disney_universal)}) AS total_rides")
     sql = (f"SELECT {', '.join(outer)}{open_flag(b, now - live_window, now)}\n"
            f"FROM (\n{inner}\n) g {join} rides r ON r.ride_id = g.ride_id "
