@@ -12,7 +12,15 @@ from webapi.db import Database
 from webapi.periods import Span
 from webapi.query.binds import Binds
 from webapi.query.metrics import TRENDS, metric_sql, split_previous, trend_sql, two_periods
-from webapi.query.render import Columns, open_flag, park_filter, row_source, sources, summed
+from webapi.query.render import (
+    Columns,
+    open_flag,
+    park_filter,
+    previous_sums,
+    row_source,
+    sources,
+    summed,
+)
 from webapi.query.spans import LocalDays
 from webapi.query.state import PlanCache, span_years
 from webapi.query.vocabulary import RIDES
@@ -65,28 +73,6 @@ def total_rides(b: Binds, disney_universal: bool) -> str:
     every ride through the park index (1.0 against 0.4 ms)."""
     return ("SELECT COUNT(*) FROM rides tr STRAIGHT_JOIN parks p ON p.park_id = tr.park_id "
             f"WHERE tr.is_active = 1 AND {park_filter(b, disney_universal)}")
-
-
-def _previous_sums(b: Binds, days: LocalDays, now: datetime, state, columns: Columns,
-                   previous: Span) -> str:
-    """The join of the previous period's sums per ride (pv: the p_<measure> columns
-    the fields read) to the returned rows g. A previous period lies before ``now``, so
-    it always has sources (rides without rows in it get NULLs from the LEFT JOIN).
-    Stored rows of a single bucket are joined as they are (``render.row_source``)."""
-    names = {name: m for name, (k, m) in columns.names.items() if k == 1}
-    scoped, needed = b.scope("pv_"), set(names.values())
-    rows = row_source(scoped, RIDES, days, now=now, progress=state.progress,
-                      all_entities=state.all_parks, span=previous, needed=needed)
-    if rows is not None:
-        renamed = ", ".join(f"u.{m} AS {name}" for name, m in names.items())
-        return (f"\nLEFT JOIN (SELECT u.ride_id, {renamed} FROM (\n  {rows}\n) u) pv "
-                "ON pv.ride_id = g.ride_id")
-    union = sources(scoped, RIDES, days, now=now, progress=state.progress,
-                    all_entities=state.all_parks, current=previous, previous=None,
-                    needed=needed)
-    summed_columns = ", ".join(f"{summed(RIDES, m)} AS {name}" for name, m in names.items())
-    return (f"\nLEFT JOIN (SELECT u.ride_id, {summed_columns}\nFROM (\n  {union}\n) u\n"
-            "GROUP BY u.ride_id) pv ON pv.ride_id = g.ride_id")
 
 
 def _sums_per_ride(union: str, sums: str, keys: list[str], *, totals: bool, live: bool,
@@ -252,7 +238,9 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
             for name, m in now_names.items())
         grouped = _sums_per_ride(union, summed_columns, keys, totals=ranking.totals,
                                  live=current is None, park_filter_sql=of_filter)
-    previous_join = _previous_sums(b, days, now, state, columns, previous) if later else ""
+    previous_join = previous_sums(b, RIDES, days, now=now, progress=state.progress,
+                                  all_entities=state.all_parks, columns=columns,
+                                  previous=previous) if later else ""
 
     listed = f"k.{ranking.listed_on} IS NOT NULL"
     if ranking.positive:
