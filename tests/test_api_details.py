@@ -108,6 +108,26 @@ def test_live_breakdown_status_and_sessions(client, expected):
         "duration_hours": half_up((opened[-1] - opened[0]) / timedelta(hours=1), 2)}]
 
 
+@pytest.mark.parametrize("period", ("yesterday", "last_week", "last_month"))
+@pytest.mark.parametrize("park", (1, 2))
+def test_sessions_of_every_day_of_the_period(client, expected, period, park):
+    """Each local day of the period: its first and last open snapshot; a day without one
+    is left out."""
+    window = windows(period, NOW)[0]
+    opened: dict = {}
+    for s in expected.parks:
+        if (s["park_id"] == park and s["park_open"]
+                and window.start <= s["recorded_at"] < window.end):
+            opened.setdefault(day_of(s["recorded_at"]), []).append(s["recorded_at"])
+    body = client.get(f"/api/parks/{park}/details?period={period}").get_json()
+    assert body["operating_sessions"] == [{
+        "date": day.isoformat(), "opens_at": min(times).isoformat() + "Z",
+        "closes_at": max(times).isoformat() + "Z",
+        "duration_hours": half_up((max(times) - min(times)) / timedelta(hours=1), 2)}
+        for day, times in sorted(opened.items())]
+    assert opened
+
+
 def test_chart_of_yesterday_is_hourly(client, expected):
     window, _ = windows("yesterday", NOW)
     chart = client.get("/api/parks/1/details?period=yesterday").get_json()["chart_data"]

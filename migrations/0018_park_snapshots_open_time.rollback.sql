@@ -1,0 +1,1 @@
+DROP INDEX ix_park_snapshots_park_open_time ON park_snapshots;
