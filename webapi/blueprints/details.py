@@ -120,11 +120,11 @@ def _sessions(park_id: int, span) -> list[dict]:
     """The first and last open snapshot of each local day of the span (a day without
     one is left out), opens_at and closes_at in UTC.
 
-    One MIN/MAX per day, each two dives into the index of a park's open snapshots
-    (ix_park_snapshots_park_open_time), read from the index alone: a month of one park,
-    20 -> 3.6 ms. Grouped in one statement over the month's snapshots matched to their
-    days through calendar_days, each of the 8,652 snapshots was read by key to test
-    park_open and compared with the days in a join buffer."""
+    One MIN/MAX per day over the day's range of the park's snapshots, read from the
+    index alone (ix_park_snapshots_park_time_open): a month of one park, 20 -> 5.4 ms.
+    Grouped in one statement over the month's snapshots matched to their days through
+    calendar_days, each of the 8,652 snapshots was read by key to test park_open and
+    compared with the days in a join buffer."""
     dates = [span.first_date + timedelta(days=i)
              for i in range((span.end_date - span.first_date).days)]
     days = services().calendar.days(*dates)

@@ -1,1 +1,0 @@
-DROP INDEX ix_park_snapshots_park_open_time ON park_snapshots;

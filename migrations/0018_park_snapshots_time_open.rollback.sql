@@ -1,0 +1,1 @@
+DROP INDEX ix_park_snapshots_park_time_open ON park_snapshots;
