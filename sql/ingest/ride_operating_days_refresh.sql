@@ -49,7 +49,7 @@ BEGIN
                    v_day,
                    MIN(rs.recorded_at),
                    MAX(rs.recorded_at)
-              FROM ride_snapshots AS rs
+              FROM ride_snapshots AS rs FORCE INDEX (ix_ride_snapshots_park_time)
              WHERE rs.park_id = p_park_id
                AND rs.recorded_at >= v_from_utc
                AND rs.recorded_at < v_to_utc
@@ -61,18 +61,28 @@ BEGIN
 
             -- Through the key (ride_id, local_date) from the park's rides: the
             -- index on local_date would lock every park's rides of the day.
+            -- Both reads of ride_snapshots lock what they read (a locking read
+            -- in a writing statement), so each reads only this park's rows, by
+            -- the index that holds them: the park's rows of the day above, and
+            -- here each ride's rows until its first OPERATING one (a scalar
+            -- subquery, evaluated per ride). Written as NOT EXISTS, without the
+            -- index named, the plan was the server's to choose by its
+            -- statistics: in one bench run a refresh of one park waited for a
+            -- lock on another park's ride rows, and 2 of 2,833 calls of 8
+            -- concurrent collectors failed with a deadlock (docs/benchmarks.md).
             DELETE d
               FROM rides AS r
               JOIN ride_operating_days AS d FORCE INDEX (PRIMARY)
                 ON d.ride_id = r.ride_id
              WHERE r.park_id = p_park_id
                AND d.local_date = v_day
-               AND NOT EXISTS (SELECT 1
-                                 FROM ride_snapshots AS rs
-                                WHERE rs.ride_id = d.ride_id
-                                  AND rs.recorded_at >= v_from_utc
-                                  AND rs.recorded_at < v_to_utc
-                                  AND rs.status = 'OPERATING');
+               AND (SELECT 1
+                      FROM ride_snapshots AS rs FORCE INDEX (uq_ride_snapshots_ride_time)
+                     WHERE rs.ride_id = d.ride_id
+                       AND rs.recorded_at >= v_from_utc
+                       AND rs.recorded_at < v_to_utc
+                       AND rs.status = 'OPERATING'
+                     LIMIT 1) IS NULL;
         END IF;
         SET v_day = v_day + INTERVAL 1 DAY;
     END WHILE;
