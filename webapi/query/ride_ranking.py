@@ -100,11 +100,11 @@ def _sums_per_ride(union: str, sums: str, keys: list[str], *, totals: bool, live
             f"FROM (\n  {union}\n) u{rides}{of_filter}\nGROUP BY u.ride_id WITH ROLLUP")
 
 
-def _stored_rows(source: str, stored: str, keys: list[str], totals_sums: str | None,
+def _stored_rows(source: str, stored: str, keys: dict[str, str], totals_sums: str | None,
                  park_filter_sql: str | None) -> tuple[str, str | None]:
     """The rows of ``source`` (at most one per ride: ``render.row_source``) as they are,
-    with the listing and order fields (``keys``), and with ``totals_sums`` the totals'
-    row (ride_id NULL; None without).
+    with the listing and order fields (``keys``: name -> SQL), and with ``totals_sums``
+    the totals' row (ride_id NULL; None without).
 
     A period that is one stored bucket per ride (today's running rows, a day, a week,
     a month) needs no GROUP BY: the server orders and limits the rows as it reads
@@ -112,14 +112,15 @@ def _stored_rows(source: str, stored: str, keys: list[str], totals_sums: str | N
     rows joined to their ride (rows of unknown rides drop out) and, for a filter, to
     its park; each ride has one row, so ``rides_tracked`` counts rows. Summing and
     grouping every ride's row WITH ROLLUP instead: yesterday's ride downtime ranking
-    5.6 against 4.4 ms of statement (docs/benchmarks.md)."""
+    5.35 against 4.58 ms of statement (docs/benchmarks.md)."""
+    fields = ", ".join(f"{sql} AS {name}" for name, sql in keys.items())
     if totals_sums is None:
-        return f"SELECT u.ride_id, {stored},\n       {', '.join(keys)}\nFROM ({source}) u", None
+        return f"SELECT u.ride_id, {stored},\n       {fields}\nFROM ({source}) u", None
     rides = (f"FROM ({source}) u STRAIGHT_JOIN rides fr ON fr.ride_id = u.ride_id"
              + (f"\nSTRAIGHT_JOIN parks p ON p.park_id = fr.park_id WHERE {park_filter_sql}"
                 if park_filter_sql else ""))
-    no_keys = ", ".join(f"NULL AS {key.rsplit(' AS ', 1)[1]}" for key in keys)
-    rows = (f"SELECT u.ride_id, fr.park_id, {stored},\n       {', '.join(keys)}, "
+    no_keys = ", ".join(f"NULL AS {name}" for name in keys)
+    rows = (f"SELECT u.ride_id, fr.park_id, {stored},\n       {fields}, "
             f"NULL AS rides_tracked\n{rides}")
     total = (f"SELECT NULL AS ride_id, NULL AS park_id, {totals_sums},\n       {no_keys}, "
              "COUNT(CASE WHEN u.sample_count > 0 THEN 1 END) AS rides_tracked\n"
@@ -135,7 +136,7 @@ def _listed_rides(grouped: str, listed: str, extra: str, order: str, limit: str,
     ``grouped`` is stored rows, ahead of the limited ones). Without totals the rides
     are joined here, once each after the sums (and their parks for a filter)."""
     if totals_row is not None:
-        no_extra = f", 0 AS {extra.rsplit(' AS ', 1)[1]}" if extra else ""
+        no_extra = f", 0 AS {CURRENT_IS_OPEN}" if extra else ""
         return (f"(SELECT t.*, 0 AS listed{no_extra} FROM (\n{totals_row}\n) t)\nUNION ALL\n"
                 f"(SELECT k.*, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k\n"
                 f"WHERE {listed}\nORDER BY {order}, k.ride_id LIMIT {limit})")
@@ -200,10 +201,11 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     later = both and previous is not None and not two_periods(keyed)
     together = both and not later
     # The listing and order fields, once per ride over the sums (level k) ...
-    def keys_over(measure) -> list[str]:
-        return [f"{field(name, measure)} AS {name}" for name in keyed]
+    def keys_over(measure) -> dict[str, str]:
+        return {name: field(name, measure) for name in keyed}
 
-    keys = keys_over(lambda k: columns.aggregated(k, together))
+    keys = [f"{sql} AS {name}" for name, sql in
+            keys_over(lambda k: columns.aggregated(k, together)).items()]
     # ... the other fields for the listed rows only, over level k's columns (alias g;
     # pv for the previous period summed later).
     select = [f"{field(name, lambda k: columns.of('pv' if later and k == 1 else 'g', k))}"
