@@ -288,6 +288,19 @@ def row_source(b: Binds, entity: Entity, days: LocalDays, *, now: datetime,
     return out[0] if one_bucket and len(out) == 1 else None
 
 
+def current_rows(b: Binds, entity: Entity, days: LocalDays, *, now: datetime,
+                 progress: Progress, all_entities: int, current: Span | None,
+                 needed) -> str | None:
+    """The period asked for (k = 0) as its one source of stored rows, at most one per
+    entity (``row_source``, its parameters named as ``sources`` names period 0's), for
+    a ranking to order as they are, without a GROUP BY; None when it is not such rows
+    or is live (``current`` None)."""
+    if current is None:
+        return None
+    return row_source(b.scope("p0_"), entity, days, now=now, progress=progress,
+                      all_entities=all_entities, span=current, needed=needed)
+
+
 def live_source(b: Binds, entity: Entity, after: datetime, until: datetime, needed,
                 newest: datetime | None) -> str:
     """Each entity's latest snapshot in (after, until], as a source of period 0 (with

@@ -14,10 +14,10 @@ from webapi.query.binds import Binds
 from webapi.query.metrics import TRENDS, metric_sql, split_previous, trend_sql, two_periods
 from webapi.query.render import (
     Columns,
+    current_rows,
     open_flag,
     park_filter,
     previous_sums,
-    row_source,
     sources,
     summed,
 )
@@ -218,9 +218,9 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     filtered = park_filter(b, disney_universal)
     of_filter = filtered if disney_universal else None
     # The period asked for as one stored row per ride, when it is one (_stored_rows).
-    stored = None if current is None or together else row_source(
-        b.scope("p0_"), RIDES, days, now=now, progress=state.progress,
-        all_entities=state.all_parks, span=current, needed=needed)
+    stored = None if together else current_rows(
+        b, RIDES, days, now=now, progress=state.progress, all_entities=state.all_parks,
+        current=current, needed=needed)
     totals_row = None
     if stored is not None:
         sums = ", ".join(f"{summed(RIDES, m) if name == TOTAL_DOWN else 'NULL'} AS {name}"
