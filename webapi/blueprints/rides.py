@@ -9,8 +9,7 @@ from webapi.blueprints.common import attribution, location, respond, rounded
 from webapi.blueprints.parks import common_args
 from webapi.errors import ApiError
 from webapi.periods import resolve
-from webapi.query.binds import Binds
-from webapi.query.ride_ranking import CURRENT_IS_OPEN, RideRanking, ride_rows, total_rides
+from webapi.query.ride_ranking import CURRENT_IS_OPEN, RideRanking, ride_rows
 from webapi.services import services
 
 bp = Blueprint("rides", __name__, url_prefix="/api/rides")
@@ -67,13 +66,6 @@ def _flags(row: dict) -> dict:
             "park_is_open": bool(row["park_is_open"])}
 
 
-def _total_rides(park_filter: str) -> int:
-    """Active rides of the filter, when no ride has a row in the period."""
-    b = Binds()
-    sql = f"SELECT ({total_rides(b, park_filter == 'disney-universal')}) AS n"
-    return int(services().read_db.query(sql, b.values)[0]["n"])
-
-
 @bp.get("/downtime")
 def downtime():
     period, park_filter, year = common_args()
@@ -89,14 +81,13 @@ def downtime():
                  "uptime_percentage": rounded(row["uptime_percentage"], 1),
                  "trend_percentage": rounded(row["downtime_trend"], 1), **_flags(row)}
                 for rank, row in enumerate(ranked.rows, start=1)]
-        totals = ranked.totals or {"rides_tracked": 0, "all_downtime_hours": 0,
-                                   "total_rides": _total_rides(park_filter)}
+        totals = ranked.totals or {"rides_tracked": 0, "all_downtime_hours": 0}
         return {
             "success": True, "period": period, "filter": park_filter, "sort_by": sort,
             "period_label": label, **({"year": int(label)} if period == "year" else {}),
             "aggregate_stats": {
                 "total_rides_tracked": int(totals["rides_tracked"] or 0),
-                "total_rides": int(totals["total_rides"]),
+                "total_rides": ranked.total_rides,
                 "total_downtime_hours": rounded(totals["all_downtime_hours"] or 0, 2),
             },
             "data": data, "attribution": attribution(),

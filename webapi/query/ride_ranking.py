@@ -50,11 +50,13 @@ class RideRanking:
 
 @dataclass
 class RankedRides:
-    """A ride ranking's rows, and with ``RideRanking.totals`` the figures over all rides
-    of the filter (None when no ride has a row in the period): ``rides_tracked`` (rides
-    with a sample), ``all_downtime_hours`` and ``total_rides`` (active rides)."""
+    """A ride ranking's rows; the active rides of the filter (``total_rides``, read with
+    the planning state: ``state.active_rides``); and with ``RideRanking.totals`` the
+    figures over all rides of the filter (None when no ride has a row in the period):
+    ``rides_tracked`` (rides with a sample) and ``all_downtime_hours``."""
 
     rows: list[dict]
+    total_rides: int
     totals: dict | None = None
 
 
@@ -65,14 +67,6 @@ def _is_open(b: Binds, after: datetime, until: datetime) -> str:
             f"WHERE o.ride_id = g.ride_id AND o.recorded_at > {b('live_after', after)} "
             f"AND o.recorded_at <= {b('now', until)} "
             "ORDER BY o.recorded_at DESC LIMIT 1), 0)")
-
-
-def total_rides(b: Binds, disney_universal: bool) -> str:
-    """The active rides of the filter (a scalar subquery). The rides first, read in
-    key order, each joined to its park by key: the other way round the server read
-    every ride through the park index (1.0 against 0.4 ms)."""
-    return ("SELECT COUNT(*) FROM rides tr STRAIGHT_JOIN parks p ON p.park_id = tr.park_id "
-            f"WHERE tr.is_active = 1 AND {park_filter(b, disney_universal)}")
 
 
 def _sums_per_ride(union: str, sums: str, keys: list[str], *, totals: bool, live: bool,
@@ -234,7 +228,7 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
                         previous=None if later else previous, live_window=live_window,
                         needed=needed)
         if union is None:
-            return RankedRides([])
+            return RankedRides([], state.total_rides)
         summed_columns = ",\n       ".join(
             f"{summed(RIDES, m, columns.names[name][0] if together else None)} AS {name}"
             for name, m in now_names.items())
@@ -282,7 +276,6 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
         join = "LEFT JOIN"
         outer.append("g.rides_tracked")
         outer.append(f"downtime_hours_of(g.{TOTAL_DOWN}, {iv}) AS all_downtime_hours")
-        outer.append(f"({total_rides(b, disney_universal)}) AS total_rides")
     sql = (f"SELECT {', '.join(outer)}{open_flag(b, now - live_window, now)}\n"
            f"FROM (\n{inner}\n) g {join} rides r ON r.ride_id = g.ride_id "
            f"{join} parks p ON p.park_id = g.park_id{previous_join}\n"
@@ -290,5 +283,5 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     # The metric function calls are expanded in place (webapi.formulas).
     rows = db.query(plans.formulas.expand(db, sql, state.routines), b.values)
     if ranking.totals and rows and rows[0]["ride_id"] is None:
-        return RankedRides(rows[1:], rows[0])
-    return RankedRides(rows)
+        return RankedRides(rows[1:], state.total_rides, rows[0])
+    return RankedRides(rows, state.total_rides)

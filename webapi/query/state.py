@@ -1,7 +1,7 @@
 """The state a period query is planned from, read from the database and kept briefly.
 
 The watermarks, the yearly rows' coverage, the newest snapshot and the queued
-buckets become the planner's ``Progress``; the park counts and the routines'
+buckets become the planner's ``Progress``; the park and ride counts and the routines'
 version go with it to the statements and answers.
 """
 
@@ -23,6 +23,7 @@ class PlanState:
     progress: Progress
     total_parks: int  # active parks of the filter
     all_parks: int  # every park, active or not (fewer yearly rows: some park reads days)
+    total_rides: int  # active rides of the filter's parks
     routines: str = ""  # changes whenever the routines are re-installed (routine_versions)
 
 
@@ -52,6 +53,7 @@ def read_state(db: Database, days: LocalDays, disney_universal: bool, years=()) 
            "(SELECT COUNT(*) FROM parks p WHERE p.is_active = 1 AND "
            f"{park_filter(b, disney_universal)}) AS n, "
            "(SELECT COUNT(*) FROM parks) AS n_all, "
+           f"({active_rides(b, disney_universal)}) AS n_rides, "
            "(SELECT COUNT(*) FROM aggregation_queue) AS q, "
            "(SELECT CONCAT(COUNT(*), '/', COALESCE(SUM(version), 0), '/', "
            "COALESCE(MAX(installed_at), '')) FROM routine_versions) AS rv, "
@@ -66,12 +68,22 @@ def read_state(db: Database, days: LocalDays, disney_universal: bool, years=()) 
         years={year: YearRows(int(row[f"y{i}_count"]), row[f"y{i}_oldest"],
                               row[f"y{i}_newest"]) for i, year in enumerate(years)},
         stale=stale)
-    return PlanState(progress, int(row["n"]), int(row["n_all"]), row["rv"])
+    return PlanState(progress, int(row["n"]), int(row["n_all"]), int(row["n_rides"]), row["rv"])
+
+
+def active_rides(b: Binds, disney_universal: bool) -> str:
+    """The active rides of the filter (a scalar subquery). The rides first, read in
+    key order, each joined to its park by key: the other way round the server read
+    every ride through the park index (1.0 against 0.4 ms). Read with the state,
+    not by every ride ranking: 0.4-0.6 ms less per /api/rides/downtime."""
+    return ("SELECT COUNT(*) FROM rides tr STRAIGHT_JOIN parks p ON p.park_id = tr.park_id "
+            f"WHERE tr.is_active = 1 AND {park_filter(b, disney_universal)}")
 
 
 class PlanCache:
     """The state a period query is planned from (watermarks, queued buckets, the
-    newest snapshot, the routines' version), kept in process for ``seconds``
+    newest snapshot, the routines' version, the active parks and rides of the
+    filter), kept in process for ``seconds``
     (0 = read it for every query), so that a ranking costs one round trip; and
     the metric formulas expanded into the statements (``formulas``).
 
@@ -88,7 +100,8 @@ class PlanCache:
     (their newest rows are then after now, and the kept state says no snapshot
     is: render.latest_of); and rows that retention purged meanwhile could be
     needed by an old watermark only if aggregation lagged the retention horizon
-    (90 days), which health reports long before. Keep ``seconds`` short (1-2).
+    (90 days), which health reports long before; a park or ride (de)activated
+    meanwhile is counted as before. Keep ``seconds`` short (1-2).
     """
 
     def __init__(self, seconds: float):
