@@ -50,6 +50,10 @@ class Entity:
     raw_own_time: str | None = None
     # What the entity belongs to, for the latest rows (render.latest_of).
     parent: Parent | None = None
+    # Where YEARLY's rows carry their coverage from another table (rides: their park's
+    # yearly row), the yearly rows alone: read when every park's yearly row serves
+    # the year and no coverage column is needed (render._yearly).
+    yearly_alone: str | None = None
 
     def __post_init__(self):
         missing = REQUIRED - self.levels
@@ -102,5 +106,6 @@ RIDES = Entity(
     maxima=("peak_wait_minutes",),
     raw_own_time="ride_recorded_at",
     parent=Parent(key="park_id", latest="ride_latest_snapshots"),
+    yearly_alone="yearly_ride_stats",
 )
 
