@@ -208,12 +208,11 @@ def _yearly(entity: Entity, k: int, b: Binds, span: Span, read: Read, progress: 
     y = entity.tables[Level.YEARLY]
     key = entity.key
     usable = _usable_year(b, end)
-    # Every park has a yearly row of the year that serves it (and so every ride row).
+    # Every park has a yearly row of the year that serves it, and so does every ride.
     every_row_serves = rows.count >= all_entities and rows.newest_last < end
     if every_row_serves and entity.yearly_alone and not {"days", "complete"} & set(needed):
-        # Every park's yearly row serves the year, so every yearly row does: read
-        # without the coverage join (the year's ride downtime ranking 12.5 -> 11.7 ms
-        # on a slow afternoon, docs/benchmarks.md).
+        # Then the rows are read without the coverage join (the year's ride downtime
+        # ranking 12.5 -> 11.7 ms on a slow afternoon, docs/benchmarks.md).
         out = [f"SELECT {_columns(entity, k, 'y', 'row', needed, '0', '0')} "
                f"FROM {entity.yearly_alone} y WHERE y.year = {b('year', span.year)}"]
     else:
