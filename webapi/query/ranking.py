@@ -9,7 +9,13 @@ from datetime import datetime, timedelta
 from webapi.db import Database
 from webapi.periods import Span
 from webapi.query.binds import Binds
-from webapi.query.metrics import TRENDS, metric_sql, split_previous, trend_sql, two_periods
+from webapi.query.metrics import (
+    TRENDS,
+    metric_sql,
+    previous_reading,
+    split_previous,
+    trend_sql,
+)
 from webapi.query.render import (
     Columns,
     current_rows,
@@ -59,23 +65,16 @@ def ranked_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     after the listed ones, so that the totals come back even when no park is
     listed. Without it only listed rows come back.
     """
-    both = two_periods(fields)
-    previous = previous if both else None
+    keyed = list(dict.fromkeys([ranking.filter_on, ranking.sort_on]))
+    previous, later, together = previous_reading(fields, keyed, previous)
     plans = plans or PlanCache(0)
     state = plans.get(db, days, disney_universal, span_years(current, previous))
     b = Binds()
     iv = b("interval", interval)
     columns = Columns(PARKS)
 
-    # The outer fields, over the inner query's columns (alias g).
-    keyed = list(dict.fromkeys([ranking.filter_on, ranking.sort_on]))
-    # When neither the listing nor the order reads the previous period (every park
-    # ranking but the trends'), it is summed apart (alias pv) and joined to the
-    # returned parks only (render.previous_sums); the period asked for may then be
-    # stored rows ranked as they are (below).
-    later = both and previous is not None and not two_periods(keyed)
-    together = both and not later
-
+    # The outer fields, over the inner query's columns (alias g; pv for the previous
+    # period summed later).
     def metric(name: str) -> str:
         k, base = split_previous(name)
         return metric_sql(base, columns.of("pv" if later and k == 1 else "g", k), iv)

@@ -11,7 +11,13 @@ from datetime import datetime, timedelta
 from webapi.db import Database
 from webapi.periods import Span
 from webapi.query.binds import Binds
-from webapi.query.metrics import TRENDS, metric_sql, split_previous, trend_sql, two_periods
+from webapi.query.metrics import (
+    TRENDS,
+    metric_sql,
+    previous_reading,
+    split_previous,
+    trend_sql,
+)
 from webapi.query.render import (
     Columns,
     current_rows,
@@ -171,8 +177,7 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     keyed = list(dict.fromkeys(
         (ranking.listed_on, *(f for f, _ in ranking.order if f != CURRENT_IS_OPEN))))
     fields = tuple(dict.fromkeys((*fields, *keyed)))
-    both = two_periods(fields)
-    previous = previous if both else None
+    previous, later, together = previous_reading(fields, keyed, previous)
     plans = plans or PlanCache(0)
     state = plans.get(db, days, disney_universal, span_years(current, previous))
     b = Binds()
@@ -188,12 +193,6 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
         k, base = split_previous(name)
         return metric_sql(base, measure(k), iv)
 
-    # When no listing or order field reads the previous period (the default sorts), it
-    # is summed apart (alias pv) and joined to the returned rides only, instead of
-    # grouped with the period asked for before the limit: half the rows to group
-    # there (today's ride waits 8.5 -> 5.9 ms, downtime 9.5 -> 8.9 ms over HTTP).
-    later = both and previous is not None and not two_periods(keyed)
-    together = both and not later
     # The listing and order fields, once per ride over the sums (level k) ...
     def keys_over(measure) -> dict[str, str]:
         return {name: field(name, measure) for name in keyed}
