@@ -388,39 +388,62 @@ def test_live_rows_stamped_after_now_wait_for_it(dataset, migrated_url, monkeypa
     assert waits["data"] == expected_waits(dataset, "live", "all-parks")
 
 
-UNKNOWN_RIDE = 999  # not in rides: its rows stand for those of a ride since deleted
+DELETED_RIDE = 999  # a ride added with rows copied from a listed one, then deleted
 
 
+@pytest.mark.parametrize("park_filter", FILTERS)
 @pytest.mark.parametrize("period", ("yesterday", "last_week", "last_month"))
-def test_rows_of_a_ride_no_longer_in_rides_are_left_out(dataset, migrated_url, period):
-    """Stored rows of a ride that is not in ``rides`` (deleted after its rows were
-    aggregated) are neither ranked nor counted in the totals, whether the period is one
-    stored row per ride (yesterday's daily rows, ranked as they are) or summed. The
-    rows copied to it are a listed ride's, with more downtime than any: ranked, it
-    would come first."""
+def test_rows_of_a_deleted_ride_are_left_out_until_it_is_back(dataset, migrated_url, period,
+                                                              park_filter):
+    """The stored rows of a ride deleted from ``rides`` stay, but are neither ranked
+    nor counted in the totals (orphaned_rides, kept by the rides triggers), whether the
+    period is one stored row per ride (yesterday's daily rows, ranked as they are) or
+    summed; inserted again, the ride is ranked on its rows. The rows copied to it are
+    the first listed ride's, in its park, with more downtime and longer waits than
+    any: ranked, it comes first."""
     copied = "SELECT {key}, %s, park_id, sample_count, open_sample_count, " \
              "operating_samples, down_samples + 50, closed_samples, refurbishment_samples, " \
-             "wait_sum, wait_count, peak_wait_minutes, aggregated_at{more} FROM {table} " \
-             "WHERE ride_id = %s"
+             "wait_sum + 100000, wait_count + 1, COALESCE(peak_wait_minutes, 0) + 1, " \
+             "aggregated_at{more} FROM {table} WHERE ride_id = %s"
     columns = "ride_id, park_id, sample_count, open_sample_count, operating_samples, " \
               "down_samples, closed_samples, refurbishment_samples, wait_sum, wait_count, " \
               "peak_wait_minutes, aggregated_at"
-    data, stats = expected_downtime(dataset, period, "all-parks", "downtime_hours")
+    data, stats = expected_downtime(dataset, period, park_filter, "downtime_hours")
+    waits = expected_waits(dataset, period, park_filter)
+    tables = (("daily_ride_stats", "stat_date", ""),
+              ("weekly_ride_stats", "week_start", ", days_covered"),
+              ("monthly_ride_stats", "month_start", ", days_covered"))
+    query = f"?period={period}&filter={park_filter}"
+
+    def rankings():
+        client = make_app(migrated_url, NOW).test_client()
+        return (client.get(f"/api/rides/downtime{query}").get_json(),
+                client.get(f"/api/rides/waittimes{query}").get_json())
+
     with connect(migrated_url) as conn, conn.cursor() as cur:
-        for table, key, more in (("daily_ride_stats", "stat_date", ""),
-                                 ("weekly_ride_stats", "week_start", ", days_covered"),
-                                 ("monthly_ride_stats", "month_start", ", days_covered")):
+        cur.execute("INSERT INTO rides (ride_id, park_id, name, tier) VALUES (%s, %s, 'Gone', 1)",
+                    (DELETED_RIDE, data[0]["park_id"]))
+        for table, key, more in tables:
             cur.execute(f"INSERT INTO {table} ({key}, {columns}{more}) "
                         + copied.format(key=key, more=more, table=table),
-                        (UNKNOWN_RIDE, data[0]["ride_id"]))
+                        (DELETED_RIDE, data[0]["ride_id"]))
+        cur.execute("DELETE FROM rides WHERE ride_id = %s", (DELETED_RIDE,))
     try:
-        body = make_app(migrated_url, NOW).test_client().get(
-            f"/api/rides/downtime?period={period}").get_json()
+        deleted = rankings()
+        with connect(migrated_url) as conn, conn.cursor() as cur:
+            cur.execute("INSERT INTO rides (ride_id, park_id, name, tier) "
+                        "VALUES (%s, %s, 'Back', 1)", (DELETED_RIDE, data[0]["park_id"]))
+        back = rankings()
     finally:
         with connect(migrated_url) as conn, conn.cursor() as cur:
-            for table in ("daily_ride_stats", "weekly_ride_stats", "monthly_ride_stats"):
-                cur.execute(f"DELETE FROM {table} WHERE ride_id = %s", (UNKNOWN_RIDE,))
-    assert (body["data"], body["aggregate_stats"]) == (data, stats)
+            for table, _key, _more in tables:
+                cur.execute(f"DELETE FROM {table} WHERE ride_id = %s", (DELETED_RIDE,))
+            cur.execute("DELETE FROM rides WHERE ride_id = %s", (DELETED_RIDE,))
+            cur.execute("DELETE FROM orphaned_rides WHERE ride_id = %s", (DELETED_RIDE,))
+    assert (deleted[0]["data"], deleted[0]["aggregate_stats"]) == (data, stats)
+    assert deleted[1]["data"] == waits
+    assert back[0]["data"][0]["ride_id"] == back[1]["data"][0]["ride_id"] == DELETED_RIDE
+    assert back[0]["aggregate_stats"]["total_rides_tracked"] == stats["total_rides_tracked"] + 1
 
 
 @pytest.mark.parametrize("year", (2025, 2026))

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from support import rows, scalar
-from yoyo import read_migrations
+from yoyo import get_backend, read_migrations
 
 from parkstats import MIGRATIONS_DIR, SQL_DIR, routines
 from parkstats.db import connect
@@ -134,6 +134,36 @@ def test_rollback_removes_everything_and_migrate_restores_it(fresh_db_url):
     migrate_quietly(fresh_db_url)
     with connect(fresh_db_url) as conn:
         assert scalar(conn, "SELECT COUNT(*) FROM calendar_days") > 36000
+
+
+def test_orphaned_rides_is_seeded_with_the_rides_deleted_before_it(fresh_db_url):
+    """Migration 0019 seeds orphaned_rides with the ids of ride rows (raw or yearly)
+    that are not in rides: here ride 5 (raw rows only) and 6 (a yearly row only),
+    deleted while the table was not there; ride 7 is kept."""
+    migrate_quietly(fresh_db_url)
+    with connect(fresh_db_url) as conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO parks (park_id, name) VALUES (1, 'Park')")
+        cur.execute("INSERT INTO rides (ride_id, park_id, name) "
+                    "VALUES (5, 1, 'Raw'), (6, 1, 'Yearly'), (7, 1, 'Kept')")
+        cur.execute("INSERT INTO ride_snapshots (recorded_at, ride_id, park_id, status) "
+                    "VALUES (UTC_TIMESTAMP(), 5, 1, 'DOWN'), (UTC_TIMESTAMP(), 7, 1, 'DOWN')")
+        cur.execute("INSERT INTO yearly_ride_stats (year, ride_id, park_id, days_covered, "
+                    "sample_count, open_sample_count, operating_samples, down_samples, "
+                    "closed_samples, refurbishment_samples, wait_sum, wait_count, "
+                    "aggregated_at) VALUES (2025, 6, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, NOW())")
+    backend = get_backend(fresh_db_url.yoyo_url())
+    seeding = read_migrations(str(MIGRATIONS_DIR)).filter(
+        lambda m: m.id == "0019_orphaned_rides")
+    with backend.lock():
+        backend.rollback_migrations(seeding)
+    with connect(fresh_db_url) as conn, conn.cursor() as cur:
+        cur.execute("DROP TRIGGER rides_after_delete")  # it writes to the table rolled back
+        cur.execute("DELETE FROM rides WHERE ride_id IN (5, 6)")
+    with backend.lock():
+        backend.apply_migrations(seeding)
+    with connect(fresh_db_url) as conn:
+        assert [r["ride_id"] for r in rows(conn, "SELECT ride_id FROM orphaned_rides "
+                                                 "ORDER BY ride_id")] == [5, 6]
 
 
 def test_migrate_adds_daily_partitions_ahead(fresh_db_url):

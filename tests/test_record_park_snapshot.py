@@ -196,6 +196,32 @@ def test_a_ride_dropped_falls_back_to_a_row_days_before(parks):
                                      "wait_sum": 5}]
 
 
+def test_a_ride_left_rides_has_its_rows_orphaned_until_it_is_back(parks):
+    """The rides triggers keep orphaned_rides (the ids whose rows the rankings leave
+    out) and ride_latest_snapshots: a ride deleted, or given another id, leaves its
+    rows to its old id, which is orphaned and has no live row; a ride inserted with
+    an orphaned id takes its rows back. The raw rows stay either way."""
+    db = parks
+    load_history(db)
+    orphaned = "SELECT ride_id FROM orphaned_rides ORDER BY ride_id"
+    latest = "SELECT ride_id FROM ride_latest_snapshots WHERE ride_id IN (11, 12, 99) " \
+             "ORDER BY ride_id"
+    raw = "SELECT COUNT(*) FROM ride_snapshots WHERE ride_id IN (11, 12)"
+    kept = scalar(db, raw)
+    assert rows(db, orphaned) == []
+    with db.cursor() as cur:
+        cur.execute("DELETE FROM rides WHERE ride_id = 11")
+        cur.execute("UPDATE rides SET ride_id = 99 WHERE ride_id = 12")
+    assert rows(db, orphaned) == [{"ride_id": 11}, {"ride_id": 12}]
+    assert rows(db, latest) == []
+    assert scalar(db, raw) == kept
+    with db.cursor() as cur:
+        cur.execute("INSERT INTO rides (ride_id, park_id, name, tier) "
+                    "VALUES (11, 1, 'Headliner', 1)")
+        cur.execute("UPDATE rides SET ride_id = 12 WHERE ride_id = 99")
+    assert rows(db, orphaned) == [{"ride_id": 99}]
+
+
 def test_late_snapshots_use_the_history_of_their_own_time(parks):
     db = parks
     load_history(db)

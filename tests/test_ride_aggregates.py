@@ -298,3 +298,26 @@ def test_verify_backfill_late_data_and_retention_cover_rides(db, history):
     assert scalar(db, "SELECT COUNT(*) FROM hourly_ride_stats") == 0
     assert scalar(db, "SELECT COUNT(*) FROM hourly_ride_totals") == 0
     assert scalar(db, "SELECT COUNT(*) FROM daily_ride_stats") > 0
+
+
+def test_backfill_orphans_ride_ids_a_bulk_load_brought_that_are_not_in_rides(db, history):
+    """Ride rows loaded for an id not in rides are aggregated, and the backfill records
+    the id in orphaned_rides (the rankings leave its rows out) and says so; the ride
+    inserted afterwards takes its rows back."""
+    with db.cursor() as cur:
+        cur.execute("SET @parkstats_bulk_load = 1")
+        cur.execute("INSERT INTO ride_snapshots (recorded_at, ride_id, park_id, status, "
+                    "wait_minutes, ride_class, weight_counted) "
+                    "SELECT recorded_at, 99, park_id, status, wait_minutes, ride_class, "
+                    "weight_counted FROM ride_snapshots WHERE ride_id = 31")
+        cur.execute("SET @parkstats_bulk_load = NULL")
+    summary = call(db, "backfill_aggregates", START, END)[0][0]["summary"]
+    assert "; 1 ride id(s) not in rides" in summary
+    assert scalar(db, "SELECT COUNT(*) FROM daily_ride_stats WHERE ride_id = 99") \
+        == scalar(db, "SELECT COUNT(*) FROM daily_ride_stats WHERE ride_id = 31") > 0
+    assert [r["ride_id"] for r in rows(db, "SELECT ride_id FROM orphaned_rides")] == [99]
+    # Run again, the id is not counted twice.
+    assert "not in rides" not in call(db, "backfill_aggregates", START, END)[0][0]["summary"]
+    with db.cursor() as cur:
+        cur.execute("INSERT INTO rides (ride_id, park_id, name, tier) VALUES (99, 3, 'Late', 2)")
+    assert rows(db, "SELECT ride_id FROM orphaned_rides") == []

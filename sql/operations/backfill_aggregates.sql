@@ -21,7 +21,9 @@ scheduled cycle does not redo it. Last, the running sums
 the range that the daily watermark has not passed (as it stands after the
 backfill; normally just the current day) are recomputed from raw with
 running_daily_refresh() and running_daily_ride_refresh(), and each ride''s
-newest row (ride_latest_snapshots) with ride_latest_refresh(). Bulk loaders insert
+newest row (ride_latest_snapshots) with ride_latest_refresh(); ride ids of
+the loaded rows that are not in rides go to orphaned_rides (the rankings leave
+their rows out until the ride is added; the summary counts them). Bulk loaders insert
 with @parkstats_bulk_load = 1 (the triggers and record_park_snapshot then
 neither queue hours nor keep the running sums) and then call this for the
 range they loaded. Holds the aggregation lock
@@ -66,6 +68,7 @@ proc: BEGIN
     DECLARE v_running_from DATE DEFAULT NULL;
     DECLARE v_running_to DATE DEFAULT NULL;
     DECLARE v_running_days INT DEFAULT 0;
+    DECLARE v_orphaned INT DEFAULT 0;
     DECLARE v_year SMALLINT;
     DECLARE v_ok TINYINT;
     DECLARE v_rows BIGINT;
@@ -325,6 +328,29 @@ proc: BEGIN
     -- 5. Each ride's newest row (ride_latest_snapshots): the bulk load skipped the
     --    triggers that keep it.
     CALL ride_latest_refresh(NULL);
+    -- 6. Ride ids of the loaded rows that are not in rides are orphaned: the rankings
+    --    leave their rows out until the ride is inserted (rides_after_insert). Every
+    --    aggregated ride row is in a yearly row of its year or a running row (1,900
+    --    rows a year to read, not the raw rows).
+    INSERT INTO orphaned_rides
+        (ride_id, orphaned_at)
+    SELECT u.ride_id,
+           UTC_TIMESTAMP()
+      FROM (SELECT y.ride_id
+              FROM yearly_ride_stats AS y
+             WHERE y.year >= YEAR(v_first_done)
+               AND y.year <= YEAR(v_last_done)
+            UNION
+            SELECT r.ride_id
+              FROM running_daily_ride_stats AS r
+             WHERE r.stat_date >= v_running_from
+               AND r.stat_date <= v_running_to) AS u
+     WHERE NOT EXISTS (SELECT 1
+                         FROM rides AS x
+                        WHERE x.ride_id = u.ride_id)
+    ON DUPLICATE KEY UPDATE
+        orphaned_at = orphaned_at;
+    SET v_orphaned = ROW_COUNT();
 
     SET v_summary = CONCAT(
         'Backfilled ', DATE_FORMAT(v_from, '%Y-%m-%d %H:00'), ' .. ', DATE_FORMAT(v_to, '%Y-%m-%d %H:00'),
@@ -335,6 +361,8 @@ proc: BEGIN
         IF(v_skipped_days > 0, CONCAT('; ', v_skipped_days, ' day(s) skipped (hourly rows purged)'), ''),
         IF(v_failures > 0, CONCAT('; ', v_failures, ' FAILED batch(es), see aggregation_job_log, run it again'), ''),
         IF(v_abandoned > 0, CONCAT('; marked ', v_abandoned, ' abandoned job(s) failed'), ''),
+        IF(v_orphaned > 0, CONCAT('; ', v_orphaned, ' ride id(s) not in rides: their rows are ',
+                                  'left out of the rankings until the ride is added'), ''),
         '; ', ROUND(TIMESTAMPDIFF(MICROSECOND, v_real_start, UTC_TIMESTAMP(6)) / 1000, 1), ' ms');
 
     CALL aggregation_job_end(v_job_id, IF(v_failures > 0, 'failed', 'success'), v_hour_rows, NULL, NULL,

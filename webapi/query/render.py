@@ -134,9 +134,10 @@ def _latest_kept(entity: Entity, source: str, after: str, until: str, ahead: boo
     return f"{in_window}\n    UNION ALL\n    {after_until}"
 
 
-def open_flag(b: Binds, after: datetime, until: datetime) -> str:
-    """park_open of a park g's latest snapshot in (after, until] (one index probe)."""
-    return (", (SELECT o.park_open FROM park_snapshots o WHERE o.park_id = g.park_id "
+def open_flag(b: Binds, after: datetime, until: datetime, park: str = "g.park_id") -> str:
+    """park_open of a park's (``park``: its id's SQL) latest snapshot in (after, until]
+    (one index probe)."""
+    return (f", (SELECT o.park_open FROM park_snapshots o WHERE o.park_id = {park} "
             f"AND o.recorded_at > {b('live_after', after)} "
             f"AND o.recorded_at <= {b('now', until)} "
             "ORDER BY o.recorded_at DESC LIMIT 1) AS park_is_open")

@@ -75,29 +75,40 @@ def _is_open(b: Binds, after: datetime, until: datetime) -> str:
             "ORDER BY o.recorded_at DESC LIMIT 1), 0)")
 
 
+def _of_filter(u: str, park_filter_sql: str | None, *, live: bool = False) -> tuple[str, str]:
+    """The rows ``u`` of rides listed in the filter, as (join, where): without a filter,
+    every ride id that is not orphaned (a NOT IN of the short ``orphaned_rides``: the
+    rows of deleted rides are left out; 1,864 probes of ``rides`` less, yesterday's
+    ride downtime ranking 8.6 -> 7.3 ms, docs/benchmarks.md); with one, the rows joined
+    to their ride (which drops unknown ones) and its park now. Live rows are of rides
+    in ``rides`` and carry their park now (render.live_source): only the park is
+    joined."""
+    if park_filter_sql is None:
+        return "", f"{u}.ride_id NOT IN (SELECT o.ride_id FROM orphaned_rides o)"
+    if live:
+        return f" STRAIGHT_JOIN parks p ON p.park_id = {u}.park_id", park_filter_sql
+    return (f" STRAIGHT_JOIN rides fr ON fr.ride_id = {u}.ride_id"
+            f" STRAIGHT_JOIN parks p ON p.park_id = fr.park_id", park_filter_sql)
+
+
 def _sums_per_ride(union: str, sums: str, keys: list[str], *, totals: bool, live: bool,
                    park_filter_sql: str | None) -> str:
     """The rows of ``union`` summed per ride (``sums``), with the listing and order
     fields (``keys``) computed once per ride.
 
-    With ``totals`` (/api/rides/downtime) the rows are first joined to their ride,
-    which leaves out rows of unknown rides (live rows are of known rides and carry
-    their ride's park: render.live_source), and to its park only for a filter
-    (``park_filter_sql``: 0.3 ms less without), then grouped WITH ROLLUP: the
-    super-aggregate row (ride_id NULL) holds the totals, ``rides_tracked`` included.
-    Without, the rides are joined after the sums (``_listed_rides``)."""
+    With ``totals`` (/api/rides/downtime) only the rows of the rides of the filter
+    are summed (``_of_filter``), grouped WITH ROLLUP: the super-aggregate row
+    (ride_id NULL) holds the totals, ``rides_tracked`` included. Without, the rides
+    of the filter are chosen after the sums (``_listed_rides``)."""
     if not totals:
         return f"SELECT u.ride_id, {sums},\n       {', '.join(keys)}\nFROM (\n  {union}\n) u\n" \
             "GROUP BY u.ride_id"
-    park = "u.park_id" if live else "fr.park_id"
-    rides = "" if live else " STRAIGHT_JOIN rides fr ON fr.ride_id = u.ride_id"
-    of_filter = (f"\nSTRAIGHT_JOIN parks p ON p.park_id = {park} WHERE {park_filter_sql}"
-                 if park_filter_sql else "")
-    return (f"SELECT u.ride_id, MAX({park}) AS park_id, {sums},\n"
+    join, where = _of_filter("u", park_filter_sql, live=live)
+    return (f"SELECT u.ride_id, {sums},\n"
             f"       {', '.join(keys)},\n"
             "       COUNT(DISTINCT CASE WHEN u.k = 0 AND u.sample_count > 0 "
             "THEN u.ride_id END) AS rides_tracked\n"
-            f"FROM (\n  {union}\n) u{rides}{of_filter}\nGROUP BY u.ride_id WITH ROLLUP")
+            f"FROM (\n  {union}\n) u{join}\nWHERE {where}\nGROUP BY u.ride_id WITH ROLLUP")
 
 
 def _stored_rows(source: str, stored: str, keys: dict[str, str], totals_sums: str | None,
@@ -109,20 +120,19 @@ def _stored_rows(source: str, stored: str, keys: dict[str, str], totals_sums: st
     A period that is one stored bucket per ride (today's running rows, a day, a week,
     a month) needs no GROUP BY: the server orders and limits the rows as it reads
     them, and joins each listed ride once. The totals are one aggregate of the same
-    rows joined to their ride (rows of unknown rides drop out) and, for a filter, to
-    its park; each ride has one row, so ``rides_tracked`` counts rows. Summing and
+    rows, those of the rides of the filter (``_of_filter``); each ride has one row,
+    so ``rides_tracked`` counts rows. Summing and
     grouping every ride's row WITH ROLLUP instead: yesterday's ride downtime ranking
     5.35 against 4.58 ms of statement (docs/benchmarks.md)."""
     fields = ", ".join(f"{sql} AS {name}" for name, sql in keys.items())
     if totals_sums is None:
         return f"SELECT u.ride_id, {stored},\n       {fields}\nFROM ({source}) u", None
-    rides = (f"FROM ({source}) u STRAIGHT_JOIN rides fr ON fr.ride_id = u.ride_id"
-             + (f"\nSTRAIGHT_JOIN parks p ON p.park_id = fr.park_id WHERE {park_filter_sql}"
-                if park_filter_sql else ""))
+    join, where = _of_filter("u", park_filter_sql)
+    rides = f"FROM ({source}) u{join}\nWHERE {where}"
     no_keys = ", ".join(f"NULL AS {name}" for name in keys)
-    rows = (f"SELECT u.ride_id, fr.park_id, {stored},\n       {fields}, "
+    rows = (f"SELECT u.ride_id, {stored},\n       {fields}, "
             f"NULL AS rides_tracked\n{rides}")
-    total = (f"SELECT NULL AS ride_id, NULL AS park_id, {totals_sums},\n       {no_keys}, "
+    total = (f"SELECT NULL AS ride_id, {totals_sums},\n       {no_keys}, "
              "COUNT(CASE WHEN u.sample_count > 0 THEN 1 END) AS rides_tracked\n"
              f"{rides}")
     return rows, total
@@ -134,7 +144,7 @@ def _listed_rides(grouped: str, listed: str, extra: str, order: str, limit: str,
     """The listed rides of ``grouped`` (k), ordered and limited (``limit``: its
     placeholder), the totals' row kept with ``totals`` (its own ``totals_row`` when
     ``grouped`` is stored rows, ahead of the limited ones). Without totals the rides
-    are joined here, once each after the sums (and their parks for a filter)."""
+    of the filter are chosen here, after the sums (``_of_filter``)."""
     if totals_row is not None:
         no_extra = f", 0 AS {CURRENT_IS_OPEN}" if extra else ""
         return (f"(SELECT t.*, 0 AS listed{no_extra} FROM (\n{totals_row}\n) t)\nUNION ALL\n"
@@ -144,10 +154,9 @@ def _listed_rides(grouped: str, listed: str, extra: str, order: str, limit: str,
         return (f"SELECT k.*, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k\n"
                 f"WHERE k.ride_id IS NULL OR {listed}\n"
                 f"ORDER BY {order}, k.ride_id LIMIT {limit}")
-    of_filter = (f" JOIN parks p ON p.park_id = r.park_id\nWHERE {park_filter_sql} AND"
-                 if park_filter_sql else "\nWHERE")
-    return (f"SELECT k.*, r.park_id, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k "
-            f"JOIN rides r ON r.ride_id = k.ride_id{of_filter} {listed}\n"
+    join, where = _of_filter("k", park_filter_sql)
+    return (f"SELECT k.*, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k{join}\n"
+            f"WHERE {where} AND {listed}\n"
             f"ORDER BY {order}, k.ride_id LIMIT {limit}")
 
 
@@ -265,7 +274,7 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
                           totals=ranking.totals, park_filter_sql=of_filter,
                           totals_row=totals_row)
     # Only what the answer reads (not the sums): fewer values for the driver to convert.
-    outer = ["g.ride_id", "g.park_id", "g.listed", *(f"g.{name}" for name in keyed), *select,
+    outer = ["g.ride_id", "r.park_id", "g.listed", *(f"g.{name}" for name in keyed), *select,
              "r.name AS ride_name", "r.tier", "p.name AS park_name", "p.city",
              "p.state_province", "p.country"]
     outer.append(f"g.{CURRENT_IS_OPEN}" if sorted_on_flag else f"{flag} AS {CURRENT_IS_OPEN}")
@@ -275,9 +284,10 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
         join = "LEFT JOIN"
         outer.append("g.rides_tracked")
         outer.append(f"downtime_hours_of(g.{TOTAL_DOWN}, {iv}) AS all_downtime_hours")
-    sql = (f"SELECT {', '.join(outer)}{open_flag(b, now - live_window, now)}\n"
+    # A ride is shown with its park now (rides), whatever park its rows were recorded at.
+    sql = (f"SELECT {', '.join(outer)}{open_flag(b, now - live_window, now, 'r.park_id')}\n"
            f"FROM (\n{inner}\n) g {join} rides r ON r.ride_id = g.ride_id "
-           f"{join} parks p ON p.park_id = g.park_id{previous_join}\n"
+           f"{join} parks p ON p.park_id = r.park_id{previous_join}\n"
            f"ORDER BY {order('g')}, g.ride_id")
     # The metric function calls are expanded in place (webapi.formulas).
     rows = db.query(plans.formulas.expand(db, sql, state.routines), b.values)
