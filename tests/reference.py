@@ -283,8 +283,8 @@ def ride_hourly(closed_means_down: dict, tiers: dict, snapshots: dict) -> dict:
 def ride_latest(closed_means_down: dict, tiers: dict, snapshots: dict, parks_now: dict) -> dict:
     """{ride_id: row} of ride_latest_snapshots: each ride's newest ride row, what it
     adds to each measure (None where it adds nothing, as the view
-    ride_snapshot_measures says), its class from derive_snapshots, and the ride's park
-    now (``parks_now``)."""
+    ride_snapshot_measures says), its class from derive_snapshots (also as
+    ``ride_class``), and the ride's park now (``parks_now``)."""
     derived = derive_snapshots(closed_means_down, tiers, snapshots)
     newest: dict = {}
     for (park, at), (park_open, items) in snapshots.items():
@@ -297,6 +297,7 @@ def ride_latest(closed_means_down: dict, tiers: dict, snapshots: dict, parks_now
         waited = bool(park_open) and status == "OPERATING" and bool(wait)
         out[ride_id] = {
             "current_park_id": parks_now[ride_id], "park_id": park, "recorded_at": at,
+            "ride_class": ride_class,
             "open_sample_count": 1 if park_open else None,
             **{f"{kind}_samples": 1 if park_open and ride_class == kind else None
                for kind in ("operating", "down", "closed", "refurbishment")},

@@ -252,14 +252,16 @@ def test_verify_backfill_late_data_and_retention_cover_rides(db, history):
     # Each ride's newest row (ride_latest_snapshots): a changed, a lost and a stray one
     # are found, and a backfill repairs them.
     cur.execute("UPDATE ride_latest_snapshots SET down_samples = 1 - COALESCE(down_samples, 0), "
-                "current_park_id = 2 WHERE ride_id = 13")
+                "current_park_id = 2, ride_class = IF(ride_class = 'operating', 'down', "
+                "'operating') WHERE ride_id = 13")
     cur.execute("DELETE FROM ride_latest_snapshots WHERE ride_id = 21")
     cur.execute("INSERT INTO ride_latest_snapshots (ride_id, current_park_id, park_id, "
                 "recorded_at) VALUES (98, 3, 3, %s)", (START + timedelta(hours=3),))
     differences, summary = call(db, "verify_aggregates", START, END)
     found = sorted((r["level"], r["ride_id"], r["problem"], r["columns_differing"] or "")
                    for r in differences)
-    assert found == sorted([("latest_ride", 13, "differs", "current_park_id, down_samples"),
+    assert found == sorted([("latest_ride", 13, "differs",
+                             "current_park_id, ride_class, down_samples"),
                             ("latest_ride", 21, "missing", ""),
                             ("latest_ride", 98, "extra", "")])
     # Every ride of the history has its newest row in the range, and the stray one.

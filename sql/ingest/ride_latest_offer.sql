@@ -34,7 +34,7 @@ SELECT ride_id, recorded_at, operating_samples FROM ride_latest_snapshots WHERE 
 '
 BEGIN
     INSERT INTO ride_latest_snapshots (
-        ride_id, current_park_id, park_id, recorded_at, open_sample_count,
+        ride_id, current_park_id, park_id, recorded_at, ride_class, open_sample_count,
         operating_samples, down_samples, closed_samples, refurbishment_samples,
         wait_sum, wait_count, peak_wait_minutes
     )
@@ -42,6 +42,7 @@ BEGIN
            v.current_park_id,
            v.park_id,
            v.recorded_at,
+           v.ride_class,
            v.open_sample_count,
            v.operating_samples,
            v.down_samples,
@@ -63,6 +64,7 @@ BEGIN
         current_park_id = VALUES(current_park_id),
         park_id = VALUES(park_id),
         recorded_at = VALUES(recorded_at),
+        ride_class = VALUES(ride_class),
         open_sample_count = VALUES(open_sample_count),
         operating_samples = VALUES(operating_samples),
         down_samples = VALUES(down_samples),

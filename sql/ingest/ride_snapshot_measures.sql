@@ -3,6 +3,8 @@ SELECT c.ride_id AS ride_id,
        c.park_id AS park_id,
        c.recorded_at AS recorded_at,
        c.ride_recorded_at AS ride_recorded_at,
+       -- The class itself, for ride_latest_rows (current_is_open).
+       c.ride_class AS ride_class,
        -- What one ride row adds to each ride measure of docs/contract.md section 4
        -- (NULL: nothing), as park_snapshot_measures does for park rows. Every reader
        -- of raw ride rows (aggregate_ride_hours_range, the API's not-yet-aggregated

@@ -46,6 +46,8 @@ BEGIN
         current_park_id       INT UNSIGNED      NOT NULL,
         park_id               INT UNSIGNED      NOT NULL,
         recorded_at           DATETIME          NOT NULL,
+        ride_class            ENUM('operating', 'down', 'closed', 'refurbishment')
+                              CHARACTER SET ascii COLLATE ascii_bin NULL,
         open_sample_count     TINYINT UNSIGNED  NULL,
         operating_samples     TINYINT UNSIGNED  NULL,
         down_samples          TINYINT UNSIGNED  NULL,
@@ -58,7 +60,7 @@ BEGIN
     ) ENGINE = MEMORY;
 
     INSERT INTO verify_latest_expected (
-        ride_id, current_park_id, park_id, recorded_at, open_sample_count,
+        ride_id, current_park_id, park_id, recorded_at, ride_class, open_sample_count,
         operating_samples, down_samples, closed_samples, refurbishment_samples,
         wait_sum, wait_count, peak_wait_minutes
     )
@@ -66,6 +68,7 @@ BEGIN
            v.current_park_id,
            v.park_id,
            v.recorded_at,
+           v.ride_class,
            v.open_sample_count,
            v.operating_samples,
            v.down_samples,
@@ -102,6 +105,7 @@ BEGIN
                         IF(e.current_park_id <=> a.current_park_id, NULL, 'current_park_id'),
                         IF(e.park_id <=> a.park_id, NULL, 'park_id'),
                         IF(e.recorded_at <=> a.recorded_at, NULL, 'recorded_at'),
+                        IF(e.ride_class <=> a.ride_class, NULL, 'ride_class'),
                         IF(e.open_sample_count <=> a.open_sample_count, NULL, 'open_sample_count'),
                         IF(e.operating_samples <=> a.operating_samples, NULL, 'operating_samples'),
                         IF(e.down_samples <=> a.down_samples, NULL, 'down_samples'),

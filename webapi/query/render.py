@@ -314,13 +314,13 @@ def current_rows(b: Binds, entity: Entity, days: LocalDays, *, now: datetime,
 
 
 def live_source(b: Binds, entity: Entity, after: datetime, until: datetime, needed,
-                newest: datetime | None) -> str:
+                ahead: bool) -> str:
     """Each entity's latest snapshot in (after, until], as a source of period 0 (with
     its parent's key now, when it has a parent: only entities the kept table holds,
-    rides still in ``rides``). ``newest``: the newest snapshot stored (the planning
-    state's), which tells whether a snapshot after ``until`` may be stored."""
+    rides still in ``rides``). ``ahead``: whether a snapshot is stored after ``until``
+    (``Progress.stored_after``)."""
     latest = latest_of(entity, entity.tables[Level.RAW], b("live_after", after), b("now", until),
-                       ahead=newest is not None and newest > until)
+                       ahead=ahead)
     # One row per entity: what its snapshot adds, without a GROUP BY of its own (a
     # temporary table less: the live ride rankings, 1.8 ms). An entity with a parent
     # also names its parent now.
@@ -341,7 +341,7 @@ def sources(b: Binds, entity: Entity, days: LocalDays, *, now: datetime, progres
     for k, span in ((0, current), (1, previous)):
         if k == 0 and span is None:
             out.append(live_source(b, entity, now - live_window, now, needed,
-                                   progress.newest_snapshot))
+                                   progress.stored_after(now)))
         elif span is not None:
             reads = plan_span(span, now=now, progress=progress, levels=entity.levels,
                               days=days)

@@ -74,6 +74,12 @@ class Progress:
     years: dict[int, YearRows] = field(default_factory=dict)  # of the years planned
     stale: Stale = Stale()
 
+    def stored_after(self, instant: datetime) -> bool:
+        """Whether a snapshot is stored after ``instant`` (a collector stamps one up
+        to a minute ahead of the clock): then an entity's newest stored row may not
+        be its latest up to ``instant``."""
+        return self.newest_snapshot is not None and self.newest_snapshot > instant
+
 
 @dataclass(frozen=True)
 class Read:

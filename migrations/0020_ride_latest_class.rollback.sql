@@ -1,0 +1,1 @@
+ALTER TABLE ride_latest_snapshots DROP COLUMN ride_class;
