@@ -72,7 +72,8 @@ def _is_open(b: Binds, after: datetime, until: datetime, ahead: bool) -> str:
     ride_latest_snapshots (one probe by key), unless a snapshot is stored after
     ``until`` (``ahead``: stamped up to a minute ahead of the clock); then it is
     searched by one probe of ride_snapshots' (ride_id, recorded_at) key, of the
-    window's day partitions (100 listed rides: 0.35 ms more, docs/benchmarks.md)."""
+    window's day partitions (100 listed rides: yesterday's ride downtime ranking
+    15.5 against 16.7 ms on a very slow day, docs/benchmarks.md)."""
     window = (f"o.recorded_at > {b('live_after', after)} "
               f"AND o.recorded_at <= {b('now', until)}")
     if not ahead:
@@ -87,10 +88,10 @@ def _of_filter(u: str, park_filter_sql: str | None, *, live: bool = False) -> tu
     """The rows ``u`` of rides listed in the filter, as (join, where): without a filter,
     every ride id that is not orphaned (a NOT IN of the short ``orphaned_rides``: the
     rows of deleted rides are left out; 1,864 probes of ``rides`` less, yesterday's
-    ride downtime ranking 8.6 -> 7.3 ms, docs/benchmarks.md); with one, the rows joined
-    to their ride (which drops unknown ones) and its park now. Live rows are of rides
-    in ``rides`` and carry their park now (render.live_source): only the park is
-    joined."""
+    ride downtime ranking 19.5 -> 17.1 ms on a very slow day, docs/benchmarks.md);
+    with one, the rows joined to their ride (which drops unknown ones) and its park
+    now. Live rows are of rides in ``rides`` and carry their park now
+    (render.live_source): only the park is joined."""
     if park_filter_sql is None:
         return "", f"{u}.ride_id NOT IN (SELECT o.ride_id FROM orphaned_rides o)"
     if live:
@@ -129,9 +130,9 @@ def _stored_rows(source: str, stored: str, keys: dict[str, str], totals_sums: st
     a month) needs no GROUP BY: the server orders and limits the rows as it reads
     them, and joins each listed ride once. The totals are one aggregate of the same
     rows, those of the rides of the filter (``_of_filter``); each ride has one row,
-    so ``rides_tracked`` counts rows. Summing and
-    grouping every ride's row WITH ROLLUP instead: yesterday's ride downtime ranking
-    5.35 against 4.58 ms of statement (docs/benchmarks.md)."""
+    so ``rides_tracked`` counts rows. Summing and grouping every ride's row WITH
+    ROLLUP instead: yesterday's ride downtime ranking 5.35 against 4.58 ms of
+    statement (docs/benchmarks.md)."""
     fields = ", ".join(f"{sql} AS {name}" for name, sql in keys.items())
     if totals_sums is None:
         return f"SELECT u.ride_id, {stored},\n       {fields}\nFROM ({source}) u", None
