@@ -41,7 +41,7 @@ DATA_TABLES = (
     "hourly_park_stats", "daily_park_stats", "weekly_park_stats",
     "yearly_park_stats", "running_daily_park_stats", "running_daily_ride_stats",
     "hourly_ride_stats", "hourly_ride_totals", "daily_ride_stats", "weekly_ride_stats",
-    "monthly_ride_stats", "yearly_ride_stats", "ride_latest_snapshots",
+    "monthly_ride_stats", "yearly_ride_stats", "ride_latest_snapshots", "orphaned_rides",
     "aggregation_job_log", "aggregation_queue", "aggregated_ranges",
 )
 
