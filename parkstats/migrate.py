@@ -24,7 +24,7 @@ LATEST_ROW_ROUTINES = frozenset({
     "ride_latest_offer", "ride_latest_reoffer", "ride_latest_refresh",
     "record_park_snapshot_write", "snapshot_recompute_pending",
     "ride_snapshots_after_update", "ride_snapshots_after_delete", "rides_after_update",
-    "rides_after_delete", "park_snapshots_after_update", "ride_latest_rows",
+    "rides_after_delete", "ride_orphan", "park_snapshots_after_update", "ride_latest_rows",
     "ride_snapshot_measures", "ride_snapshot_classes",
 })
 

@@ -9,18 +9,11 @@ BEGIN
            SET current_park_id = NEW.park_id
          WHERE ride_id = NEW.ride_id;
     END IF;
-    -- A ride given another id: the rows of the old id are orphaned, as if it
-    -- were deleted (rides_after_delete), and those of the new one are its own,
-    -- as if it were inserted (rides_after_insert).
+    -- A ride given another id: the old id left rides, as if it were deleted
+    -- (rides_after_delete), and the rows of the new one are its own, as if it
+    -- were inserted (rides_after_insert).
     IF OLD.ride_id <> NEW.ride_id THEN
-        DELETE FROM ride_latest_snapshots
-         WHERE ride_id = OLD.ride_id;
-        INSERT INTO orphaned_rides
-            (ride_id, orphaned_at)
-        VALUES
-            (OLD.ride_id, UTC_TIMESTAMP())
-        ON DUPLICATE KEY UPDATE
-            orphaned_at = VALUES(orphaned_at);
+        CALL ride_orphan(OLD.ride_id);
         DELETE FROM orphaned_rides
          WHERE ride_id = NEW.ride_id;
     END IF;
