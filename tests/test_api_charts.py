@@ -11,6 +11,8 @@ import pytest
 from api_support import half_up, local_date, local_midnight, make_app, windows
 from views_support import NOW, PARKS, TIERS, Expected, load
 
+from parkstats.db import connect
+
 DISNEY_UNIVERSAL = (1, 2)
 STEP = {"minutes": timedelta(minutes=5), "hourly": timedelta(hours=1), "daily": None}
 
@@ -60,6 +62,29 @@ def worst(expected, kind, window, park_filter, limit):
     ("last_week", "rides", "all-parks"), ("last_month", "parks", "disney-universal"),
 ])
 def test_chart_series_equal_the_snapshots(client, expected, period, kind, park_filter):
+    check_chart(client, expected, period, kind, park_filter)
+
+
+def test_a_daily_chart_from_hourly_rows_alone_sums_each_day(expected, migrated_url):
+    """With no day aggregated (the daily watermark unset), last week's daily points are
+    read from hourly rows alone, 24 a day (23 or 25 on DST days): each point
+    is still its day's figure, not one of its hours'."""
+    with connect(migrated_url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT done_through FROM aggregation_watermarks WHERE level = 'daily'")
+        (daily,) = cur.fetchone()
+        cur.execute("UPDATE aggregation_watermarks SET done_through = NULL "
+                    "WHERE level = 'daily'")
+        try:
+            check_chart(make_app(migrated_url, NOW).test_client(), expected, "last_week",
+                        "rides", "all-parks")
+        finally:
+            cur.execute("UPDATE aggregation_watermarks SET done_through = %s "
+                        "WHERE level = 'daily'", (daily,))
+
+
+def check_chart(client, expected, period, kind, park_filter):
+    """The chart of ``period`` and ``kind``: its worst entities and each of their points
+    equal the snapshots'."""
     body = client.get(f"/api/trends/chart-data?period={period}&type={kind}"
                       f"&filter={park_filter}&limit=3").get_json()
     window, _ = windows(period, NOW)

@@ -76,11 +76,19 @@ def _send(answer: Answer, max_age: float):
     return response.make_conditional(request)
 
 
+# The quantum of each number of decimal places: 10 ** -places.
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
+
+
 def rounded(value, places: int):
-    """Half-up rounding of an exact DECIMAL to a JSON number (None stays None)."""
+    """Half-up rounding of an exact DECIMAL (or an int) to ``places`` decimals (0-6), as a
+    JSON number (None stays None). Charts round thousands of values a request: the
+    value is used as it is when already a Decimal."""
     if value is None:
         return None
-    exact = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if not isinstance(value, Decimal):
+        value = Decimal(value)
+    exact = value.quantize(_QUANTA[places], rounding=ROUND_HALF_UP)
     return int(exact) if places == 0 else float(exact)
 
 
