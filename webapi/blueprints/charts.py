@@ -8,7 +8,7 @@ from flask import Blueprint, request
 from webapi import params
 from webapi.blueprints.common import location, respond, rounded
 from webapi.blueprints.views import VIEW_PERIODS, axis, choice, labels
-from webapi.query.series import Scope, Worst, bucket_values, metric, series, worst
+from webapi.query.series import Scope, Series, Worst, metric, series, worst
 from webapi.query.vocabulary import PARKS, RIDES
 from webapi.services import services
 
@@ -37,7 +37,7 @@ def _args(periods, types: dict):
 
 
 def _worst_series(period: str, park_filter: str, limit: int, kind, granularity=None):
-    """(axis, the worst entities with their value over the period, {id: bucket values})."""
+    """(axis, the worst entities with their value over the period, their ``value`` series)."""
     entity, name, _places, how = kind
     svc = services()
     _label, span, ax, now = axis(period, granularity)
@@ -45,14 +45,14 @@ def _worst_series(period: str, park_filter: str, limit: int, kind, granularity=N
     top = worst(svc.read_db, svc.calendar, svc.plans, entity, span=span, now=now,
                 interval=interval, disney_universal=park_filter == "disney-universal",
                 choice=how, limit=limit, live_window=svc.live_window)
-    rows = series(svc.read_db, svc.calendar, svc.plans, entity, ax, now=now, interval=interval,
-                  scope=Scope(entity.key, tuple(t["entity_id"] for t in top)),
-                  columns={"value": metric(name)})
-    return ax, top, bucket_values(rows, ax, entity.key, "value")
+    found = series(svc.read_db, svc.calendar, svc.plans, entity, ax, now=now, interval=interval,
+                   scope=Scope(entity.key, tuple(t["entity_id"] for t in top)),
+                   columns={"value": metric(name)})
+    return ax, top, found
 
 
-def _data(values: dict, entity_id: int, ax, places: int) -> list:
-    return [rounded(v, places) for v in values.get(entity_id) or [None] * len(ax.buckets)]
+def _data(found: Series, entity_id: int, places: int) -> list:
+    return [rounded(v, places) for v in found.of(entity_id, "value")]
 
 
 @bp.get("/chart-data")
@@ -61,12 +61,12 @@ def chart_data():
     kind = CHART_TYPES[chart_type]
 
     def compute():
-        ax, top, values = _worst_series(period, park_filter, limit, kind)
+        ax, top, found = _worst_series(period, park_filter, limit, kind)
         rides = kind[0] is RIDES
         datasets = []
         for t in top:
             item = {"label": t["ride_name"] if rides else t["park_name"],
-                    "data": _data(values, t["entity_id"], ax, kind[2])}
+                    "data": _data(found, t["entity_id"], kind[2])}
             if rides:
                 item["park"] = t["park_name"]
             datasets.append(item)
@@ -84,7 +84,7 @@ def heatmap_data():
 
     def compute():
         granularity = "hourly" if period in ("today", "yesterday") else "daily"
-        ax, top, values = _worst_series(period, park_filter, limit, kind, granularity)
+        ax, top, found = _worst_series(period, park_filter, limit, kind, granularity)
         rides = kind[0] is RIDES
         entities = []
         for t in top:
@@ -97,6 +97,6 @@ def heatmap_data():
         return {"success": True, "period": period, "filter": park_filter, "type": heatmap_type,
                 "granularity": ax.granularity, "metric": metric_name, "metric_unit": unit,
                 "entities": entities, "time_labels": labels(ax),
-                "matrix": [_data(values, t["entity_id"], ax, kind[2]) for t in top]}
+                "matrix": [_data(found, t["entity_id"], kind[2]) for t in top]}
 
     return respond((period, park_filter, limit, heatmap_type), compute)

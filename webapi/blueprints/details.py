@@ -11,7 +11,7 @@ from webapi.blueprints.views import VIEW_PERIODS, axis, choice, labels
 from webapi.errors import ApiError
 from webapi.periods import resolve
 from webapi.query.binds import Binds
-from webapi.query.series import Scope, bucket_values, measure, metric, series
+from webapi.query.series import Scope, measure, metric, series
 from webapi.query.vocabulary import PARKS, RIDES
 from webapi.services import services
 
@@ -76,16 +76,10 @@ def _period_breakdown(head: dict, period: str, label: str, park_total: dict | No
     what it adds to the park's weighted downtime (its hours times its tier weight: the
     weight every down sample of it counted for), beside the park's own figures."""
     _label, span, days_axis, _now = axis(period, "daily")
-    rows = _series(RIDES, days_axis, Scope("park_id", (head["park_id"],)),
-                   {"down_samples": measure("down_samples"),
-                    "downtime_hours": metric("total_downtime_hours")}, totals=True)
-    days_down: dict = {}
-    totals = {}
-    for row in rows:
-        if row["bucket"] is None:
-            totals[row["ride_id"]] = row
-        elif row["down_samples"]:
-            days_down[row["ride_id"]] = days_down.get(row["ride_id"], 0) + 1
+    found = _series(RIDES, days_axis, Scope("park_id", (head["park_id"],)),
+                    {"down_samples": measure("down_samples"),
+                     "downtime_hours": metric("total_downtime_hours")}, totals=True)
+    totals = found.totals
     rides = _ride_names([ride for ride, row in totals.items() if row["down_samples"]])
     items = []
     for ride_id, ride in rides.items():
@@ -94,7 +88,8 @@ def _period_breakdown(head: dict, period: str, label: str, park_total: dict | No
                       "tier_weight": int(ride["tier_weight"]),
                       "downtime_hours": rounded(hours, 2),
                       "weighted_contribution": rounded(hours * ride["tier_weight"], 2),
-                      "days_with_downtime": days_down.get(ride_id, 0)})
+                      "days_with_downtime": sum(
+                          1 for down in found.of(ride_id, "down_samples") if down)})
     items.sort(key=lambda i: (-i["weighted_contribution"], i["ride_id"]))
     park_total = park_total or {}
     return {"breakdown_type": "period", "shame_score": rounded(park_total.get("shame"), 1),
@@ -152,12 +147,12 @@ def park_details(park_id: int):
         svc = services()
         head = _park_header(park_id)
         label, span, chart_axis, now = axis(period)
-        rows = _series(PARKS, chart_axis, Scope("park_id", (park_id,)),
-                       {"shame": metric("shame_score"), "avg_wait": metric("avg_wait_minutes"),
-                        "rides_down": metric("rides_down"),
-                        "downtime": metric("total_downtime_hours"),
-                        "weighted": metric("weighted_downtime_hours")}, totals=True)
-        total = next((r for r in rows if r["bucket"] is None), None)
+        found = _series(PARKS, chart_axis, Scope("park_id", (park_id,)),
+                        {"shame": metric("shame_score"), "avg_wait": metric("avg_wait_minutes"),
+                         "rides_down": metric("rides_down"),
+                         "downtime": metric("total_downtime_hours"),
+                         "weighted": metric("weighted_downtime_hours")}, totals=True)
+        total = found.totals.get(park_id)
         if period == "live":
             breakdown = _live_breakdown(head)
             span = _today_span(now)
@@ -165,8 +160,7 @@ def park_details(park_id: int):
             breakdown = _period_breakdown(head, period, label, total)
 
         def values(column, places):
-            out = bucket_values(rows, chart_axis, "park_id", column).get(park_id)
-            return [rounded(v, places) for v in out or [None] * len(chart_axis.buckets)]
+            return [rounded(v, places) for v in found.of(park_id, column)]
 
         total_rides = int(head["rides_total"] or 0)
         operating = int(head["rides_operating"] or 0)
@@ -213,11 +207,10 @@ def park_ride_charts(park_id: int):
         _label, _span, ax, _now = axis(period)
         name, places = (("total_downtime_hours", 2) if chart_type == "downtime"
                         else ("avg_wait_minutes", 1))
-        rows = _series(RIDES, ax, Scope("park_id", (park_id,)), {"value": metric(name)})
-        values = bucket_values(rows, ax, "ride_id", "value")
+        found = _series(RIDES, ax, Scope("park_id", (park_id,)), {"value": metric(name)})
         datasets = [{"label": r["name"], "tier": r["tier"],
-                     "data": [rounded(v, places) for v in values[r["ride_id"]]]}
-                    for r in rides if r["ride_id"] in values]
+                     "data": [rounded(v, places) for v in found.of(r["ride_id"], "value")]}
+                    for r in rides if r["ride_id"] in found.values]
         return {"success": True, "chart_type": chart_type, "granularity": ax.granularity,
                 "labels": labels(ax), "datasets": datasets}
 
@@ -243,11 +236,10 @@ def ride_details(ride_id: int):
                        downtime=metric("total_downtime_hours"),
                        # Samples to hours, as downtime: operating samples x interval / 60.
                        operating_hours=_operating_hours)
-        rows = _series(RIDES, ax, Scope("ride_id", (ride_id,)), columns, totals=True)
-        total = next((r for r in rows if r["bucket"] is None), {})
+        found = _series(RIDES, ax, Scope("ride_id", (ride_id,)), columns, totals=True)
+        total = found.totals.get(ride_id, {})
         key = "hour_start_utc" if ax.granularity == "hourly" else "date"
-        # A row's bucket is its index on the axis (series); None: the total.
-        points = sorted((r for r in rows if r["bucket"] is not None), key=lambda r: r["bucket"])
+        points = found.points(ride_id)  # (the bucket's index on the axis, its columns)
         return {
             "success": True, "period": period,
             "ride": {"ride_id": ride_id, "name": ride["name"], "park_id": ride["park_id"],
@@ -256,15 +248,16 @@ def ride_details(ride_id: int):
                         "uptime_percentage": rounded(total.get("uptime"), 1),
                         "avg_wait_time": rounded(total.get("avg_wait"), 1),
                         "total_operating_hours": rounded(total.get("operating_hours") or 0, 2)},
-            "timeseries": [{key: ax.buckets[r["bucket"]], "status": status(r),
+            "timeseries": [{key: ax.buckets[i], "status": status(r),
                             "avg_wait_time_minutes": rounded(r["avg_wait"], 1),
                             "uptime_percentage": rounded(r["uptime"], 1),
-                            "snapshot_count": int(r["sample_count"])} for r in points],
-            "hourly_breakdown": [{key: ax.buckets[r["bucket"]],
+                            "snapshot_count": int(r["sample_count"])} for i, r in points],
+            "hourly_breakdown": [{key: ax.buckets[i],
                                   "avg_wait_time_minutes": rounded(r["avg_wait"], 1),
                                   "downtime_hours": rounded(r["downtime"], 2),
                                   "uptime_percentage": rounded(r["uptime"], 1),
-                                  "snapshot_count": int(r["sample_count"])} for r in points],
+                                  "snapshot_count": int(r["sample_count"])}
+                                 for i, r in points],
         }
 
     return respond((ride_id, period), compute)

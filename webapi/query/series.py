@@ -141,6 +141,33 @@ def _bucket_sources(b: Binds, entity: Entity, axis: Axis, reads: list[Read], sco
     return out
 
 
+@dataclass
+class Series:
+    """What ``series()`` reads, by entity (its key), on an axis of ``length`` buckets.
+
+    ``values[entity][column]``: the column's value in each bucket, in axis order
+    (Decimal; None where the bucket has no row or the value is NULL), for entities
+    with a row in at least one bucket; ``buckets[entity]``: the indexes of its buckets
+    with a row, ascending; ``totals[entity][column]``: with totals, the column over
+    the whole axis (every entity in scope with a row)."""
+
+    length: int
+    values: dict = dataclasses.field(default_factory=dict)
+    buckets: dict = dataclasses.field(default_factory=dict)
+    totals: dict = dataclasses.field(default_factory=dict)
+
+    def of(self, entity: int, column: str) -> list:
+        """The column's value in each bucket for ``entity`` (all None without rows)."""
+        columns = self.values.get(entity)
+        return columns[column] if columns else [None] * self.length
+
+    def points(self, entity: int) -> list[tuple[int, dict]]:
+        """(bucket index, {column: value}) of each bucket of ``entity`` with a row."""
+        columns = self.values.get(entity, {})
+        return [(i, {name: values[i] for name, values in columns.items()})
+                for i in self.buckets.get(entity, ())]
+
+
 Column = Callable[[Callable[[str], str], str], str]  # (summed measure, interval) -> SQL
 
 
@@ -169,13 +196,12 @@ def _used(columns: dict[str, Column]) -> set[str]:
 
 def series(db: Database, days: LocalDays, plans: PlanCache, entity: Entity, axis: Axis, *,
            now: datetime, interval: int, scope: Scope, columns: dict[str, Column],
-           totals: bool = False) -> list[dict]:
-    """Rows (entity key, ``bucket``: the bucket's index on the axis, the columns) of the
-    entities in ``scope``, one per bucket with rows; with ``totals``, also one row per
-    entity with ``bucket`` NULL: the columns over the whole axis (ROLLUP of the same
+           totals: bool = False) -> Series:
+    """The columns of the entities in ``scope`` in each bucket of ``axis`` (``Series``);
+    with ``totals``, also each entity's columns over the whole axis (ROLLUP of the same
     sums). One statement."""
     if not scope.ids or not axis.buckets:
-        return []
+        return Series(len(axis.buckets))
     state = plans.get(db, days, False, ())
     b = Binds()
     iv = b("interval", interval)
@@ -183,7 +209,7 @@ def series(db: Database, days: LocalDays, plans: PlanCache, entity: Entity, axis
     union = "\n  UNION ALL\n  ".join(_bucket_sources(b, entity, axis, reads, scope,
                                                      _used(columns)))
     if not union:
-        return []
+        return Series(len(axis.buckets))
     key, names = entity.key, list(columns)
     # One source with a row per entity and bucket needs no second GROUP BY: its
     # rows are the sums (today's park ride chart: 19 -> 15.5 ms of statement).
@@ -206,7 +232,7 @@ def series(db: Database, days: LocalDays, plans: PlanCache, entity: Entity, axis
            # ROLLUP adds a grand total row (key NULL) that no caller wants.
            f"WHERE z.{key} IS NOT NULL\nGROUP BY z.{key}")
     found = db.query(plans.formulas.expand(db, sql, state.routines), b.values)
-    return _rows_of_points(found, key, names, totals, len(axis.buckets))
+    return _series_of_points(found, key, names, totals, len(axis.buckets))
 
 
 def _one_row_per_bucket(read: Read, axis: Axis) -> bool:
@@ -217,31 +243,35 @@ def _one_row_per_bucket(read: Read, axis: Axis) -> bool:
     return read.level is Level.RAW or read.level is own
 
 
-def _rows_of_points(found: list[dict], key: str, names: list[str], totals: bool,
-                    buckets: int) -> list[dict]:
-    """series()'s rows from one row per entity: a row per point on the axis of
-    ``buckets`` buckets (the columns as Decimal, or None), and with ``totals`` the
-    entity's totals with ``bucket`` None.
+def _series_of_points(found: list[dict], key: str, names: list[str], totals: bool,
+                      length: int) -> Series:
+    """series()'s answer from one row per entity (its points as text, the totals as
+    columns) on an axis of ``length`` buckets; the columns as Decimal, or None.
     RuntimeError naming the entity when its text holds fewer points than it counted
     (cut at the session's group_concat_max_len)."""
-    out = []
+    out = Series(length)
     for entity in found:
         points = entity["series"].split(",") if entity["series"] else []
         if len(points) != entity["points"]:
             raise RuntimeError(f"the series of {key} {entity[key]} was cut: {len(points)} of "
                                f"{entity['points']} points read (group_concat_max_len)")
-        # A loop kept lean: today's park ride chart reads 5,880 points.
+        # Straight into one list per column: today's park ride chart reads 5,880 points.
+        columns = [[None] * length for _ in names]
+        present = []
         for point in points:
             bucket, *values = point.split(" ")
             index = int(bucket)
-            if not 0 <= index < buckets:
+            if not 0 <= index < length:
                 continue
-            row = {key: entity[key], "bucket": index}
-            for name, value in zip(names, values, strict=True):
-                row[name] = None if value == "-" else Decimal(value)
-            out.append(row)
+            present.append(index)
+            for column, value in zip(columns, values, strict=True):
+                if value != "-":
+                    column[index] = Decimal(value)
+        if present:
+            out.values[entity[key]] = dict(zip(names, columns, strict=True))
+            out.buckets[entity[key]] = present
         if totals:
-            out.append({key: entity[key], "bucket": None, **{n: entity[n] for n in names}})
+            out.totals[entity[key]] = {name: entity[name] for name in names}
     return out
 
 
@@ -296,14 +326,3 @@ def joined(entity: Entity, alias: str, column: str | None = None) -> str:
         return f"JOIN parks p ON p.park_id = {alias}.{column}"
     return (f"JOIN rides r ON r.ride_id = {alias}.{column} "
             "JOIN parks p ON p.park_id = r.park_id")
-
-
-def bucket_values(rows: list[dict], axis: Axis, key: str, column: str) -> dict:
-    """{entity id: [value of each bucket of the axis, None where no row]}; a row's
-    ``bucket`` is its index on the axis (None: a ROLLUP total, skipped)."""
-    out: dict = {}
-    count = len(axis.buckets)
-    for row in rows:
-        if row["bucket"] is not None:
-            out.setdefault(row[key], [None] * count)[row["bucket"]] = row[column]
-    return out
