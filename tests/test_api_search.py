@@ -11,9 +11,13 @@ from conftest import reset_database
 from parkstats.db import connect
 
 NOW = datetime(2026, 3, 10, 17, 31)
+# Alpha Land 2 has no ride; names hold what JSON must escape, and case that the
+# server's collation ignores when it orders them ("apple" before "Bumper").
 PARKS = [(1, "Zeta Park", "Orlando", "FL", 1), (2, "Alpha Land", None, None, 1),
-         (3, "Gone Gardens", "Tampa", "FL", 0)]
-RIDES = [(11, 1, "Yeti", 1), (12, 1, "Carousel", 1), (13, 1, "Old Mill", 0),
+         (3, "Gone Gardens", "Tampa", "FL", 0), (4, "Alpha Land 2", "Aurora", None, 1)]
+RIDES = [(11, 1, "Yeti – \u201cExpedition\u201d", 1), (12, 1, "Carousel", 1),
+         (13, 1, "Old Mill", 0), (14, 1, 'Dr. "Doom\'s" \\ Fall, part 1', 1),
+         (15, 1, "apple Tree", 1), (16, 1, "Carousel", 1),
          (21, 2, "Bumper Cars", 1), (31, 3, "Ghost Ride", 1)]
 
 
@@ -45,7 +49,7 @@ def test_index_lists_active_parks_and_rides(client):
          "url": f"park-detail.html?park_id={p[0]}"} for p in active_parks]
     # A ride is listed when it and its park are active.
     active_rides = sorted((r for r in RIDES if r[3] and PARKS[r[1] - 1][4]),
-                          key=lambda r: r[2])
+                          key=lambda r: (r[2].casefold(), r[0]))
     assert body["rides"] == [
         {"type": "ride", "id": r[0], "name": r[2], "park_id": r[1],
          "park_name": PARKS[r[1] - 1][1], "location": expected_location(r[1]),
