@@ -16,6 +16,8 @@ bp = Blueprint("search", __name__, url_prefix="/api/search")
 # by name (the server's collation orders them, as it does the parks). The driver
 # reads 80 rows instead of a row per ride, whose parsing was most of the request
 # (1,944 rows: 46 -> 15 ms on a slow day). A park without rides has [[null, ...]].
+# An array is at most group_concat_max_len long on MariaDB (4 MB in the API's
+# sessions, webapi.db); a park's rides take a few kB.
 INDEX = """
 SELECT p.park_id, p.name, p.city, p.state_province, p.country,
        JSON_ARRAYAGG(JSON_ARRAY(r.position, r.ride_id, r.name)) AS rides

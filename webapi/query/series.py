@@ -214,9 +214,12 @@ def series(db: Database, days: LocalDays, plans: PlanCache, entity: Entity, axis
     # One source with a row per entity and bucket needs no second GROUP BY: its
     # rows are the sums (today's park ride chart: 19 -> 15.5 ms of statement).
     once = not totals and len(reads) == 1 and _one_row_per_bucket(reads[0], axis)
-    select = ", ".join(
-        f"{column((lambda m: f'u.{m}') if once else (lambda m: summed(entity, m)), iv)} AS {name}"
-        for name, column in columns.items())
+
+    def measure_sql(m: str) -> str:
+        return f"u.{m}" if once else summed(entity, m)
+
+    select = ", ".join(f"{column(measure_sql, iv)} AS {name}"
+                       for name, column in columns.items())
     group = "" if once else f"\nGROUP BY u.{key}, u.bucket{' WITH ROLLUP' if totals else ''}"
     # Summed per entity and bucket (and per entity: ROLLUP, bucket NULL), then one row
     # per entity: its points as one text ("bucket value value ...", comma-separated;
