@@ -18,6 +18,7 @@ from parkstats.db import connect
 from parkstats.migrate import migrate
 from webapi.db import Database
 from webapi.formulas import FUNCTIONS, Formula, Formulas, expand_calls, read_formulas
+from webapi.query.metrics import METRIC_NAMES, metric_sql, ranks_as
 
 VALUES = ("NULL", "0", "1", "-3", "7", "2.5", "0.0000000001", "123456.789", "86400000")
 
@@ -50,6 +51,35 @@ def test_expansion_equals_the_call_for_every_argument(db_url, db):
         for i, args in enumerate(cases):
             called, expanded = row[2 * i], row[2 * i + 1]
             assert called == expanded, f"{name}{args}: call {called!r}, expanded {expanded!r}"
+
+
+def test_a_metric_ranked_by_its_measure_orders_and_lists_as_that_measure(db):
+    """metrics.ranks_as against the installed formula: for every interval it names a
+    measure at, the metric reads that measure alone, grows strictly with its sum, and
+    rounds above 0 (2 decimals, as the ride downtime ranking lists) exactly when the
+    sum is above 0; at an interval of 0 minutes no metric ranks by a measure."""
+    sums = (0, 1, 2, 3, 11, 12, 13, 1_000, 86_400, 10**9)
+    checked = 0
+    cur = db.cursor()
+    for name in METRIC_NAMES:
+        assert ranks_as(name, 0) is None, name
+        for interval in (1, 2, 5, 7, 15, 60):
+            measure = ranks_as(name, interval)
+            if measure is None:
+                continue
+            read = set()
+
+            def of(value, read=read):
+                return lambda m: read.add(m) or str(value)
+            metrics = [metric_sql(name, of(s), str(interval)) for s in sums]
+            cur.execute("SELECT " + ", ".join(f"{sql}, ROUND({sql}, 2) > 0" for sql in metrics))
+            row = cur.fetchone()
+            values, listed = row[0::2], row[1::2]
+            assert read == {measure}, (name, read)
+            assert all(a < b for a, b in itertools.pairwise(values)), (name, interval, values)
+            assert [bool(x) for x in listed] == [s > 0 for s in sums], (name, interval)
+            checked += 1
+    assert checked, "no metric ranks by a measure"
 
 
 def test_nested_calls_and_other_text_are_kept():

@@ -33,6 +33,23 @@ _FORMULAS: dict[str, Callable[[Measure, str], str]] = {
 }
 METRIC_NAMES = tuple(_FORMULAS)
 
+# Metrics that order as the sum of one of their measures does. total_downtime_hours
+# is down_samples x interval / 60 (downtime_hours_of): for an interval of a minute or
+# more it grows with down_samples, and one down sample is then 1/60 h or more, above 0
+# once rounded to 2 decimals.
+_RANKS_AS = {"total_downtime_hours": "down_samples"}
+
+
+def ranks_as(name: str, interval_minutes: int) -> str | None:
+    """The measure whose sum lists and orders as metric ``name`` does in a ranking of
+    the rows above 0 (the same rows, in the same order, ties included), or None.
+
+    A ranking then compares integers instead of computing the metric's DECIMAL for
+    each row it lists and sorts. Only for an interval of 1 minute or more (a setting,
+    ``snapshot_interval_minutes``): with 0 every downtime is 0 h and no ride is
+    listed."""
+    return _RANKS_AS.get(name) if interval_minutes >= 1 else None
+
 #: Trend fields: the metric whose current and previous values they compare.
 TRENDS = {"shame_trend": "shame_score", "wait_trend": "avg_wait_minutes",
           "downtime_trend": "total_downtime_hours"}

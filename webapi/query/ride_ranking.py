@@ -15,6 +15,7 @@ from webapi.query.metrics import (
     TRENDS,
     metric_sql,
     previous_reading,
+    ranks_as,
     split_previous,
     trend_sql,
 )
@@ -255,20 +256,33 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
                                   all_entities=state.all_parks, columns=columns,
                                   previous=previous) if later else ""
 
-    listed = f"k.{ranking.listed_on} IS NOT NULL"
-    if ranking.positive:
-        listed = f"({listed} AND ROUND(k.{ranking.listed_on}, {ranking.places}) > 0)"
+    # Listed above 0 on a metric that ranks as a measure's sum: listed and ordered on
+    # that sum (metrics.ranks_as), a column of the sums (c_<measure>), instead of the
+    # metric's DECIMAL computed for each of 1,864 rides: yesterday's ride downtime
+    # statement 6.75 -> 5.55 ms (medians of 200, side by side).
+    measure = ranks_as(ranking.listed_on, interval) if ranking.positive else None
+    listed_column = columns.use(0, measure) if measure else ranking.listed_on
+    if measure:
+        listed = f"k.{listed_column} > 0"
+    else:
+        listed = f"k.{listed_column} IS NOT NULL"
+        if ranking.positive:
+            listed = f"({listed} AND ROUND(k.{listed_column}, {ranking.places}) > 0)"
 
     def order(a: str) -> str:
         """The ORDER BY of rows ``a`` (the totals' row first); the flag is never NULL,
         and in the inner query it is a column of the SELECT itself (named without
-        ``a``)."""
+        ``a``). The listed field is never NULL in a listed row: ordered on its column
+        alone."""
         parts = [f"{a}.ride_id IS NULL DESC"] if ranking.totals else []
         for name, desc in ranking.order:
+            direction = " DESC" if desc else ""
             if name == CURRENT_IS_OPEN:
-                parts.append(f"{'g.' if a == 'g' else ''}{name}{' DESC' if desc else ''}")
+                parts.append(f"{'g.' if a == 'g' else ''}{name}{direction}")
+            elif name == ranking.listed_on:
+                parts.append(f"{a}.{listed_column}{direction}")
             else:
-                parts.append(f"{a}.{name} IS NULL, {a}.{name}{' DESC' if desc else ''}")
+                parts.append(f"{a}.{name} IS NULL, {a}.{name}{direction}")
         return ", ".join(parts)
 
     # The open flag is needed before the limit only when it orders the rides.
