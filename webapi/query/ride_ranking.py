@@ -110,14 +110,13 @@ def _sums_per_ride(union: str, sums: str, keys: list[str], *, totals: bool, live
     are summed (``_of_filter``), grouped WITH ROLLUP: the super-aggregate row
     (ride_id NULL) holds the totals, ``rides_tracked`` included. Without, the rides
     of the filter are chosen after the sums (``_listed_rides``)."""
+    selected = ["u.ride_id", sums, *keys]
     if not totals:
-        return f"SELECT u.ride_id, {sums},\n       {', '.join(keys)}\nFROM (\n  {union}\n) u\n" \
-            "GROUP BY u.ride_id"
+        return f"SELECT {_select_list(selected)}\nFROM (\n  {union}\n) u\nGROUP BY u.ride_id"
     join, where = _of_filter("u", park_filter_sql, live=live)
-    return (f"SELECT u.ride_id, {sums},\n"
-            f"       {', '.join(keys)},\n"
-            "       COUNT(DISTINCT CASE WHEN u.k = 0 AND u.sample_count > 0 "
-            "THEN u.ride_id END) AS rides_tracked\n"
+    selected.append("COUNT(DISTINCT CASE WHEN u.k = 0 AND u.sample_count > 0 "
+                    "THEN u.ride_id END) AS rides_tracked")
+    return (f"SELECT {_select_list(selected)}\n"
             f"FROM (\n  {union}\n) u{join}\nWHERE {where}\nGROUP BY u.ride_id WITH ROLLUP")
 
 
@@ -134,18 +133,20 @@ def _stored_rows(source: str, stored: str, keys: dict[str, str], totals_sums: st
     so ``rides_tracked`` counts rows. Summing and grouping every ride's row WITH
     ROLLUP instead: yesterday's ride downtime ranking 5.35 against 4.58 ms of
     statement (docs/benchmarks.md)."""
-    fields = ", ".join(f"{sql} AS {name}" for name, sql in keys.items())
+    selected = ["u.ride_id", stored, *(f"{sql} AS {name}" for name, sql in keys.items())]
     if totals_sums is None:
-        return f"SELECT u.ride_id, {stored},\n       {fields}\nFROM ({source}) u", None
+        return f"SELECT {_select_list(selected)}\nFROM ({source}) u", None
     join, where = _of_filter("u", park_filter_sql)
     rides = f"FROM ({source}) u{join}\nWHERE {where}"
-    no_keys = ", ".join(f"NULL AS {name}" for name in keys)
-    rows = (f"SELECT u.ride_id, {stored},\n       {fields}, "
-            f"NULL AS rides_tracked\n{rides}")
-    total = (f"SELECT NULL AS ride_id, {totals_sums},\n       {no_keys}, "
-             "COUNT(CASE WHEN u.sample_count > 0 THEN 1 END) AS rides_tracked\n"
-             f"{rides}")
-    return rows, total
+    rows = f"SELECT {_select_list([*selected, 'NULL AS rides_tracked'])}\n{rides}"
+    total = _select_list(["NULL AS ride_id", totals_sums, *(f"NULL AS {name}" for name in keys),
+                          "COUNT(CASE WHEN u.sample_count > 0 THEN 1 END) AS rides_tracked"])
+    return rows, f"SELECT {total}\n{rides}"
+
+
+def _select_list(columns: list[str]) -> str:
+    """A SELECT list, a column (or several, already joined) a line."""
+    return ",\n       ".join(columns)
 
 
 def _listed_rides(grouped: str, listed: str, extra: str, order: str, limit: str, *,
@@ -193,15 +194,23 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     ranked from those rows as they are, its totals a row of their own
     (``_stored_rows``).
     """
+    # Listed above 0 on a metric that ranks as a measure's sum: listed and ordered on
+    # that sum (metrics.ranks_as), a column of the sums (c_<measure>), and the metric
+    # computed for the listed rows only, instead of a DECIMAL for each of 1,864
+    # rides. Side by side, in-process: yesterday's ride downtime ranking 7.65 -> 5.91
+    # ms, the year's 10.70 -> 8.24 ms (docs/benchmarks.md).
+    ranked_measure = ranks_as(ranking.listed_on, interval) if ranking.positive else None
     keyed = list(dict.fromkeys(
-        (ranking.listed_on, *(f for f, _ in ranking.order if f != CURRENT_IS_OPEN))))
-    fields = tuple(dict.fromkeys((*fields, *keyed)))
+        f for f in (ranking.listed_on, *(f for f, _ in ranking.order))
+        if f != CURRENT_IS_OPEN and not (ranked_measure and f == ranking.listed_on)))
+    fields = tuple(dict.fromkeys((*fields, ranking.listed_on, *keyed)))
     previous, later, together = previous_reading(fields, keyed, previous)
     plans = plans or PlanCache(0)
     state = plans.get(db, days, disney_universal, span_years(current, previous))
     b = Binds()
     iv = b("interval", interval)
     columns = Columns(RIDES)
+    listed_column = columns.use(0, ranked_measure) if ranked_measure else ranking.listed_on
 
     def field(name: str, measure) -> str:
         """A field over summed measures (``measure(k)``: measure -> its SQL in period
@@ -256,13 +265,7 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
                                   all_entities=state.all_parks, columns=columns,
                                   previous=previous) if later else ""
 
-    # Listed above 0 on a metric that ranks as a measure's sum: listed and ordered on
-    # that sum (metrics.ranks_as), a column of the sums (c_<measure>), instead of the
-    # metric's DECIMAL computed for each of 1,864 rides: yesterday's ride downtime
-    # statement 6.75 -> 5.55 ms (medians of 200, side by side).
-    measure = ranks_as(ranking.listed_on, interval) if ranking.positive else None
-    listed_column = columns.use(0, measure) if measure else ranking.listed_on
-    if measure:
+    if ranked_measure:
         listed = f"k.{listed_column} > 0"
     else:
         listed = f"k.{listed_column} IS NOT NULL"
