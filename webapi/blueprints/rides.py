@@ -17,7 +17,7 @@ bp = Blueprint("rides", __name__, url_prefix="/api/rides")
 # sort_by -> the field it orders by; all descending but uptime (ascending).
 SORTS = {"downtime_hours": "total_downtime_hours", "trend_percentage": "downtime_trend",
          CURRENT_IS_OPEN: CURRENT_IS_OPEN, "uptime_percentage": "uptime_percentage"}
-DOWNTIME = ("sample_count", "total_downtime_hours", "uptime_percentage", "downtime_trend")
+DOWNTIME = ("total_downtime_hours", "uptime_percentage", "downtime_trend")
 WAITS = ("avg_wait_minutes", "peak_wait_minutes", "wait_trend")
 WAIT_RANKING = RideRanking(listed_on="avg_wait_minutes", order=(("avg_wait_minutes", True),))
 

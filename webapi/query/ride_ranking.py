@@ -158,15 +158,15 @@ def _listed_rides(grouped: str, listed: str, extra: str, order: str, limit: str,
     of the filter are chosen here, after the sums (``_of_filter``)."""
     if totals_row is not None:
         no_extra = f", 0 AS {CURRENT_IS_OPEN}" if extra else ""
-        return (f"(SELECT t.*, 0 AS listed{no_extra} FROM (\n{totals_row}\n) t)\nUNION ALL\n"
-                f"(SELECT k.*, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k\n"
+        return (f"(SELECT t.*{no_extra} FROM (\n{totals_row}\n) t)\nUNION ALL\n"
+                f"(SELECT k.*{extra}\nFROM (\n{grouped}\n) k\n"
                 f"WHERE {listed}\nORDER BY {order}, k.ride_id LIMIT {limit})")
     if totals:
-        return (f"SELECT k.*, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k\n"
+        return (f"SELECT k.*{extra}\nFROM (\n{grouped}\n) k\n"
                 f"WHERE k.ride_id IS NULL OR {listed}\n"
                 f"ORDER BY {order}, k.ride_id LIMIT {limit}")
     join, where = _of_filter("k", park_filter_sql)
-    return (f"SELECT k.*, {listed} AS listed{extra}\nFROM (\n{grouped}\n) k{join}\n"
+    return (f"SELECT k.*{extra}\nFROM (\n{grouped}\n) k{join}\n"
             f"WHERE {where} AND {listed}\n"
             f"ORDER BY {order}, k.ride_id LIMIT {limit}")
 
@@ -300,7 +300,7 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
                           totals=ranking.totals, park_filter_sql=of_filter,
                           totals_row=totals_row)
     # Only what the answer reads (not the sums): fewer values for the driver to convert.
-    outer = ["g.ride_id", "r.park_id", "g.listed", *(f"g.{name}" for name in keyed), *select,
+    outer = ["g.ride_id", "r.park_id", *(f"g.{name}" for name in keyed), *select,
              "r.name AS ride_name", "r.tier", "p.name AS park_name", "p.city",
              "p.state_province", "p.country"]
     outer.append(f"g.{CURRENT_IS_OPEN}" if sorted_on_flag else f"{flag} AS {CURRENT_IS_OPEN}")
