@@ -36,6 +36,8 @@ from conftest import reset_database
 from support import call, scalar
 
 from parkstats.db import connect
+from webapi.blueprints.rides import load_rides
+from webapi.query.ride_ranking import RideRanking
 
 NOW = datetime(2026, 3, 10, 17, 31)
 START = datetime(2025, 12, 15, 8, 0)
@@ -486,6 +488,37 @@ def test_trends(client, dataset, period):
                     key=lambda r: (-now[r]["avg_wait"], r))[:3]
     assert body["data"] == [{**base_item(rank, r), "avg_wait_time": half_up(now[r]["avg_wait"], 0)}
                             for rank, r in enumerate(waited, start=1)]
+
+
+@pytest.mark.parametrize("period", ("yesterday", "last_week", "last_month", "year"))
+def test_a_ranking_on_a_trend_reads_the_previous_period_with_each_ride(dataset, migrated_url,
+                                                                     period):
+    """A ranking ordered on a trend reads the previous period before its limit: a stored
+    period's rows joined to the previous period's sums by key, the year's grouped with
+    them. A field of the previous period that the order does not read comes from the
+    same rows, exact to the DECIMAL's 10 places."""
+    ranking = RideRanking(listed_on="total_downtime_hours", positive=True,
+                          order=(("downtime_trend", True), ("total_downtime_hours", True)))
+    app = make_app(migrated_url, NOW)
+    with app.app_context():
+        _label, ranked, _now = load_rides(
+            period, "all-parks", None, ranking=ranking, limit=100,
+            fields=("previous_total_downtime_hours", "previous_uptime_percentage"))
+    now, before = per_ride(dataset, period)
+    listed = sorted((ride for ride, f in now.items() if half_up(f["downtime"], 2) > 0),
+                    key=sort_key("trend_percentage", now, before, None))
+    assert [row["ride_id"] for row in ranked.rows] == listed and listed
+    assert any(ride in before for ride in listed), "the data set must have previous rows"
+
+    def near(value, exact) -> bool:
+        if exact is None or value is None:
+            return value is exact
+        return abs(Fraction(str(value)) - exact) <= Fraction(1, 10**10)
+
+    for row in ranked.rows:
+        was = before.get(row["ride_id"])
+        assert near(row["previous_total_downtime_hours"], was["downtime"] if was else 0), row
+        assert near(row["previous_uptime_percentage"], was["uptime"] if was else None), row
 
 
 @pytest.mark.parametrize("year", (2025, 2026))

@@ -352,11 +352,13 @@ def sources(b: Binds, entity: Entity, days: LocalDays, *, now: datetime, progres
 
 def previous_sums(b: Binds, entity: Entity, days: LocalDays, *, now: datetime,
                   progress: Progress, all_entities: int, columns: Columns,
-                  previous: Span) -> str:
+                  previous: Span, to: str = "g") -> str:
     """The join of the previous period's sums per entity (pv: the p_<measure> columns
-    the fields read) to the returned rows g, for a ranking whose listing and order do
-    not read that period: summed apart and joined to the listed rows only, instead of
-    grouped with the period asked for before the limit. A previous period lies before
+    the fields read) to rows ``to``: the returned rows g, for a ranking whose listing
+    and order do not read that period (summed apart and joined to the listed rows
+    only, instead of grouped with the period asked for before the limit), or a
+    period's stored rows u, one per entity, for one whose order does (a trend). A
+    previous period lies before
     ``now``, so it always has sources (entities without rows in it get NULLs from the
     LEFT JOIN). Stored rows of a single bucket are joined as they are
     (``row_source``), each read by key."""
@@ -368,13 +370,13 @@ def previous_sums(b: Binds, entity: Entity, days: LocalDays, *, now: datetime,
     if rows is not None:
         renamed = ", ".join(f"u.{m} AS {name}" for name, m in names.items())
         return (f"\nLEFT JOIN (SELECT u.{key}, {renamed} FROM (\n  {rows}\n) u) pv "
-                f"ON pv.{key} = g.{key}")
+                f"ON pv.{key} = {to}.{key}")
     union = sources(scoped, entity, days, now=now, progress=progress,
                     all_entities=all_entities, current=previous, previous=None,
                     needed=needed)
     summed_columns = ", ".join(f"{summed(entity, m)} AS {name}" for name, m in names.items())
     return (f"\nLEFT JOIN (SELECT u.{key}, {summed_columns}\nFROM (\n  {union}\n) u\n"
-            f"GROUP BY u.{key}) pv ON pv.{key} = g.{key}")
+            f"GROUP BY u.{key}) pv ON pv.{key} = {to}.{key}")
 
 
 def summed(entity: Entity, measure: str, k: int | None = None) -> str:

@@ -121,10 +121,11 @@ def _sums_per_ride(union: str, sums: str, keys: list[str], *, totals: bool, live
 
 
 def _stored_rows(source: str, stored: str, keys: dict[str, str], totals_sums: str | None,
-                 park_filter_sql: str | None) -> tuple[str, str | None]:
+                 park_filter_sql: str | None, joined: str = "") -> tuple[str, str | None]:
     """The rows of ``source`` (at most one per ride: ``render.row_source``) as they are,
     with the listing and order fields (``keys``: name -> SQL), and with ``totals_sums``
-    the totals' row (ride_id NULL; None without).
+    the totals' row (ride_id NULL; None without). ``joined``: the previous period's
+    sums joined to the rows (pv), when a key reads them.
 
     A period that is one stored bucket per ride (today's running rows, a day, a week,
     a month) needs no GROUP BY: the server orders and limits the rows as it reads
@@ -135,10 +136,11 @@ def _stored_rows(source: str, stored: str, keys: dict[str, str], totals_sums: st
     statement (docs/benchmarks.md)."""
     selected = ["u.ride_id", stored, *(f"{sql} AS {name}" for name, sql in keys.items())]
     if totals_sums is None:
-        return f"SELECT {_select_list(selected)}\nFROM ({source}) u", None
+        return f"SELECT {_select_list(selected)}\nFROM ({source}) u{joined}", None
     join, where = _of_filter("u", park_filter_sql)
     rides = f"FROM ({source}) u{join}\nWHERE {where}"
-    rows = f"SELECT {_select_list([*selected, 'NULL AS rides_tracked'])}\n{rides}"
+    rows = (f"SELECT {_select_list([*selected, 'NULL AS rides_tracked'])}\n"
+            f"FROM ({source}) u{joined}{join}\nWHERE {where}")
     total = _select_list(["NULL AS ride_id", totals_sums, *(f"NULL AS {name}" for name in keys),
                           "COUNT(CASE WHEN u.sample_count > 0 THEN 1 END) AS rides_tracked"])
     return rows, f"SELECT {total}\n{rides}"
@@ -239,16 +241,25 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     filtered = park_filter(b, disney_universal)
     of_filter = filtered if disney_universal else None
     # The period asked for as one stored row per ride, when it is one (_stored_rows).
-    stored = None if together else current_rows(
+    # When the order reads the previous period too (a trend), that period's sums are
+    # joined to each row by key (render.previous_sums), instead of grouping the two
+    # periods' rows together.
+    stored = None if together and previous is None else current_rows(
         b, RIDES, days, now=now, progress=state.progress, all_entities=state.all_parks,
         current=current, needed=needed)
     totals_row = None
     if stored is not None:
+        joined = previous_sums(b, RIDES, days, now=now, progress=state.progress,
+                               all_entities=state.all_parks, columns=columns,
+                               previous=previous, to="u") if together else ""
         sums = ", ".join(f"{summed(RIDES, m) if name == TOTAL_DOWN else 'NULL'} AS {name}"
                          for name, m in now_names.items())
+        as_stored = ", ".join(f"{f'u.{m}' if columns.names[name][0] == 0 else f'pv.{name}'}"
+                              f" AS {name}" for name, m in now_names.items())
         grouped, totals_row = _stored_rows(
-            stored, ", ".join(f"u.{m} AS {name}" for name, m in now_names.items()),
-            keys_over(columns.stored), sums if ranking.totals else None, of_filter)
+            stored, as_stored,
+            keys_over(lambda k: columns.stored(0) if k == 0 else columns.of("pv", 1)),
+            sums if ranking.totals else None, of_filter, joined=joined)
     else:
         union = sources(b, RIDES, days, now=now, progress=state.progress,
                         all_entities=state.all_parks, current=current,
