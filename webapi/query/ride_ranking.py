@@ -192,9 +192,9 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     ... WITH ROLLUP, ride_id NULL), which comes back first: summed once with the rides,
     instead of window sums over every ride's row (today's ride downtime ranking 6.9 ->
     4.9 ms of server time). A period that is one stored row per ride (today's running
-    rows, a day, a week, a month), unless its order reads the previous period, is
-    ranked from those rows as they are, its totals a row of their own
-    (``_stored_rows``).
+    rows, a day, a week, a month) is ranked from those rows as they are, its totals a
+    row of their own (``_stored_rows``); when its order reads the previous period (a
+    trend), that period's sums are joined to each row by key.
     """
     # Listed above 0 on a metric that ranks as a measure's sum: listed and ordered on
     # that sum (metrics.ranks_as), a column of the sums (c_<measure>), and the metric
