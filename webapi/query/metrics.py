@@ -50,6 +50,7 @@ def ranks_as(name: str, interval_minutes: int) -> str | None:
     listed."""
     return _RANKS_AS.get(name) if interval_minutes >= 1 else None
 
+
 #: Trend fields: the metric whose current and previous values they compare.
 TRENDS = {"shame_trend": "shame_score", "wait_trend": "avg_wait_minutes",
           "downtime_trend": "total_downtime_hours"}

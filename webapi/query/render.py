@@ -358,10 +358,9 @@ def previous_sums(b: Binds, entity: Entity, days: LocalDays, *, now: datetime,
     and order do not read that period (summed apart and joined to the listed rows
     only, instead of grouped with the period asked for before the limit), or a
     period's stored rows u, one per entity, for one whose order does (a trend). A
-    previous period lies before
-    ``now``, so it always has sources (entities without rows in it get NULLs from the
-    LEFT JOIN). Stored rows of a single bucket are joined as they are
-    (``row_source``), each read by key."""
+    previous period lies before ``now``, so it always has sources (entities without
+    rows in it get NULLs from the LEFT JOIN). Stored rows of a single bucket are
+    joined as they are (``row_source``), each read by key."""
     key = entity.key
     names = {name: m for name, (k, m) in columns.names.items() if k == 1}
     scoped, needed = b.scope("pv_"), set(names.values())
