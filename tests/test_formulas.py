@@ -54,17 +54,17 @@ def test_expansion_equals_the_call_for_every_argument(db_url, db):
 
 
 def test_a_metric_ranked_by_its_measure_orders_and_lists_as_that_measure(db):
-    """metrics.ranks_as against the installed formula: for every interval it names a
-    measure at, the metric reads that measure alone, grows strictly with its sum, and
-    rounds above 0 (2 decimals, as the ride downtime ranking lists) exactly when the
-    sum is above 0; at an interval of 0 minutes no metric ranks by a measure."""
+    """metrics.ranks_as against the installed formula: for every interval and rounding
+    it names a measure at, the metric reads that measure alone, grows strictly with its
+    sum, and rounds above 0 (as a positive ranking lists) exactly when the sum is above
+    0. Intervals whose one sample rounds to 0 (5 minutes at 0 places, 0 minutes) would
+    list fewer rides than their sums: none may name a measure."""
     sums = (0, 1, 2, 3, 11, 12, 13, 1_000, 86_400, 10**9)
     checked = 0
     cur = db.cursor()
     for name in METRIC_NAMES:
-        assert ranks_as(name, 0) is None, name
-        for interval in (1, 2, 5, 7, 15, 60):
-            measure = ranks_as(name, interval)
+        for interval, places in itertools.product((0, 1, 2, 5, 7, 15, 30, 60), (0, 1, 2)):
+            measure = ranks_as(name, interval, places)
             if measure is None:
                 continue
             read = set()
@@ -72,12 +72,13 @@ def test_a_metric_ranked_by_its_measure_orders_and_lists_as_that_measure(db):
             def of(value, read=read):
                 return lambda m: read.add(m) or str(value)
             metrics = [metric_sql(name, of(s), str(interval)) for s in sums]
-            cur.execute("SELECT " + ", ".join(f"{sql}, ROUND({sql}, 2) > 0" for sql in metrics))
+            cur.execute("SELECT " + ", ".join(f"{sql}, ROUND({sql}, {places}) > 0"
+                                              for sql in metrics))
             row = cur.fetchone()
             values, listed = row[0::2], row[1::2]
             assert read == {measure}, (name, read)
             assert all(a < b for a, b in itertools.pairwise(values)), (name, interval, values)
-            assert [bool(x) for x in listed] == [s > 0 for s in sums], (name, interval)
+            assert [bool(x) for x in listed] == [s > 0 for s in sums], (name, interval, places)
             checked += 1
     assert checked, "no metric ranks by a measure"
 

@@ -10,6 +10,7 @@ row's is_complete).
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 
 Measure = Callable[[str], str]  # a measure's name -> the SQL of its sum
 
@@ -34,21 +35,25 @@ _FORMULAS: dict[str, Callable[[Measure, str], str]] = {
 METRIC_NAMES = tuple(_FORMULAS)
 
 # Metrics that order as the sum of one of their measures does. total_downtime_hours
-# is down_samples x interval / 60 (downtime_hours_of): for an interval of a minute or
-# more it grows with down_samples, and one down sample is then 1/60 h or more, above 0
-# once rounded to 2 decimals.
+# is down_samples x interval / 60 (downtime_hours_of): for an interval above 0 it grows
+# with down_samples, and one down sample is interval / 60 h.
 _RANKS_AS = {"total_downtime_hours": "down_samples"}
 
 
-def ranks_as(name: str, interval_minutes: int) -> str | None:
+def ranks_as(name: str, interval_minutes: int, places: int) -> str | None:
     """The measure whose sum lists and orders as metric ``name`` does in a ranking of
-    the rows above 0 (the same rows, in the same order, ties included), or None.
+    the rows above 0 once rounded to ``places`` decimals (the same rows, in the same
+    order, ties included), or None.
 
     A ranking then compares integers instead of computing the metric's DECIMAL for
-    each row it lists and sorts. Only for an interval of 1 minute or more (a setting,
-    ``snapshot_interval_minutes``): with 0 every downtime is 0 h and no ride is
-    listed."""
-    return _RANKS_AS.get(name) if interval_minutes >= 1 else None
+    each row it lists and sorts. Only when one sample (interval / 60 h, the interval a
+    setting: ``snapshot_interval_minutes``) rounds above 0 half-up, that is is at least
+    half of the last place: every sum above 0 is then listed, as the metric lists it
+    (5 minutes: 1 and 2 places, not 0; an interval of 0 never)."""
+    measure = _RANKS_AS.get(name)
+    if measure is None or Fraction(interval_minutes, 60) < Fraction(1, 2 * 10**places):
+        return None
+    return measure
 
 
 #: Trend fields: the metric whose current and previous values they compare.

@@ -201,7 +201,8 @@ def ride_rows(db: Database, days: LocalDays, *, now: datetime, interval: int,
     # computed for the listed rows only, instead of a DECIMAL for each of 1,864
     # rides. Side by side, in-process: yesterday's ride downtime ranking 7.65 -> 5.91
     # ms, the year's 10.70 -> 8.24 ms (docs/benchmarks.md).
-    ranked_measure = ranks_as(ranking.listed_on, interval) if ranking.positive else None
+    ranked_measure = (ranks_as(ranking.listed_on, interval, ranking.places)
+                      if ranking.positive else None)
     keyed = list(dict.fromkeys(
         f for f in (ranking.listed_on, *(f for f, _ in ranking.order))
         if f != CURRENT_IS_OPEN and not (ranked_measure and f == ranking.listed_on)))
