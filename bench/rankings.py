@@ -15,7 +15,7 @@ import json
 from datetime import datetime
 
 from bench import baseline
-from bench.stats import sample, summary
+from bench.stats import sample, summary, timed
 from parkstats.db import DatabaseUrl, connect
 
 PERIODS = ("today", "yesterday", "last_week", "last_month", "year")
@@ -161,32 +161,40 @@ def stopped_baseline(seconds: float) -> dict:
     return {**summary([]), "stopped_after_ms": round(seconds * 1000, 1)}
 
 
-def measure_http(port: int, *, repeat: int, key: str, say=print) -> dict:
-    """{(period, endpoint): {key: summary, key + "_body": parsed JSON of the last answer}}."""
+def measure_http(port: int, *, repeat: int, key: str, say=print, warmup: int = 3) -> dict:
+    """{(period, endpoint): {key: summary, key + "_body": parsed JSON of the last answer}}.
+
+    The rankings take turns: ``warmup`` untimed rounds, then ``repeat`` timed rounds,
+    each one GET of every ranking in order. This machine's speed swings within
+    minutes (the same request 6.6 and 4.7 ms a minute apart, docs/benchmarks.md);
+    timed one ranking after the other, a slow minute would fall on the few
+    rankings timed in it, while in turns every ranking sees the same minutes.
+    """
     from bench.httpserver import KeepAliveClient
 
+    targets = {(period, endpoint.name): path(endpoint, period)
+               for period in PERIODS for endpoint in ENDPOINTS}
+    times: dict[tuple, list[float]] = {k: [] for k in targets}
+    statuses: dict[tuple, list[int]] = {k: [] for k in targets}
+    bodies: dict[tuple, bytes] = {}
     client = KeepAliveClient(port)
-    out = {}
     try:
-        for period in PERIODS:
-            for endpoint in ENDPOINTS:
-                target = path(endpoint, period)
-                statuses = []
-
-                def get(target=target, statuses=statuses):
-                    status, body = client.get(target)
-                    statuses.append(status)
-                    return body
-
-                times, body = sample(get, repeat=repeat, warmup=3)
-                bad = [s for s in statuses if s != 200]
-                s = summary(times)
-                say(f"  {period:<10} {endpoint.name:<26} {key:<13} median {s['median_ms']:7.2f} ms"
-                    f"  p95 {s['p95_ms']:7.2f} ms" + (f"  {len(bad)} non-200!" if bad else ""))
-                out[(period, endpoint.name)] = {key: {**s, "errors": len(bad)},
-                                                key + "_body": json.loads(body)}
+        for round_ in range(warmup + repeat):
+            for k, target in targets.items():
+                seconds, (status, bodies[k]) = timed(lambda target=target: client.get(target))
+                statuses[k].append(status)
+                if round_ >= warmup:
+                    times[k].append(seconds)
     finally:
         client.close()
+    out = {}
+    for k in targets:
+        period, name = k
+        bad = [s for s in statuses[k] if s != 200]
+        s = summary(times[k])
+        say(f"  {period:<10} {name:<26} {key:<13} median {s['median_ms']:7.2f} ms"
+            f"  p95 {s['p95_ms']:7.2f} ms" + (f"  {len(bad)} non-200!" if bad else ""))
+        out[k] = {key: {**s, "errors": len(bad)}, key + "_body": json.loads(bodies[k])}
     return out
 
 
