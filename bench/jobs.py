@@ -14,8 +14,9 @@ the same work whatever day it runs.
   ... GROUP BY (hour, park)`` of the same rows into a scratch copy of
   ``hourly_park_stats`` (same columns and keys), the least any hourly
   aggregation of those rows can cost.
-* new hour: the hours left out by the backfill are then aggregated one per
-  ``run_aggregation()`` call, the clock set just after each hour's grace
+* new hour: once the server has written the backfill's pages and purged its
+  undo log (``settle``), the hours left out by the backfill are aggregated one
+  per ``run_aggregation()`` call, the clock set just after each hour's grace
   period, as the event does every 5 minutes.
 * ``aggregate_day`` of a complete day and ``aggregate_year`` of the current
   (partial) year, repeated (absolute upserts: each call redoes the same work).
@@ -173,6 +174,7 @@ def aggregate_all(url: DatabaseUrl, now: datetime, *, new_hours: int, floors: bo
             say("  floors not measured (--skip-floor): the backfill's ratio to them is not "
                 "checked")
 
+        out["settled"] = settle(cur, say)
         # New hours, one cycle each.
         cycles = []
         for i in range(new_hours):
@@ -191,9 +193,58 @@ def aggregate_all(url: DatabaseUrl, now: datetime, *, new_hours: int, floors: bo
         out["new_hour_cycle"] = {**summary([c["seconds"] for c in cycles]), "cycles": cycles,
                                  "idle_cycle_ms": round(idle_s * 1000, 2),
                                  "idle_summary": _plain(idle)}
+        slowest = max(cycles, key=lambda c: c["seconds"]) if cycles else None
         say(f"  new-hour cycle: median {out['new_hour_cycle']['median_ms']} ms "
-            f"(n={len(cycles)}); idle cycle {idle_s * 1000:.1f} ms")
+            f"(n={len(cycles)})"
+            + (f", max {out['new_hour_cycle']['max_ms']} ms (hour {slowest['hour']} UTC)"
+               if slowest else "")
+            + f"; idle cycle {idle_s * 1000:.1f} ms")
     return out
+
+
+# InnoDB's state after a bulk write: dirty pages of the buffer pool not yet written,
+# and the undo log length the purge threads have yet to work through.
+SETTLE_STATUS = ("Innodb_buffer_pool_pages_dirty", "Innodb_history_list_length")
+
+
+def _innodb_backlog(cur) -> dict[str, int]:
+    cur.execute("SHOW GLOBAL STATUS WHERE Variable_name IN (%s, %s)", SETTLE_STATUS)
+    return {name: int(value) for name, value in cur.fetchall()}
+
+
+def settle(cur, say=print, *, timeout_s: float = 900, pages: int = 1000,
+           poll_s: float = 1) -> dict:
+    """Wait until the server has written the pages a backfill dirtied and purged its
+    undo log: both ``SETTLE_STATUS`` counters at most ``pages``, or ``timeout_s``.
+
+    The page cleaner goes on writing a 400-day backfill's pages for minutes after it
+    returns (at ``innodb_io_capacity`` pages a second once the server is idle), and a
+    cycle timed meanwhile pays for the backfill too; a server running the cycle every
+    few minutes has no such backlog. ``innodb_max_dirty_pages_pct`` is set to 0 for the
+    wait (the cleaner then writes as fast as it can) and restored after. Returns the
+    seconds waited and the counters before and after (an absent counter, as on a
+    server that has none of these, counts as 0).
+    """
+    before = _innodb_backlog(cur)
+    cur.execute("SELECT @@GLOBAL.innodb_max_dirty_pages_pct")
+    (saved,) = cur.fetchone()
+    began = time.monotonic()
+    cur.execute("SET GLOBAL innodb_max_dirty_pages_pct = 0")
+    try:
+        after = before
+        while (any(v > pages for v in after.values())
+               and time.monotonic() - began < timeout_s):
+            time.sleep(poll_s)
+            after = _innodb_backlog(cur)
+    finally:
+        cur.execute("SET GLOBAL innodb_max_dirty_pages_pct = %s", (saved,))
+    waited = round(time.monotonic() - began, 1)
+    settled = all(v <= pages for v in after.values())
+    say(f"  settled in {waited} s before the cycles: "
+        + ", ".join(f"{name} {before.get(name, 0):,} -> {after.get(name, 0):,}"
+                    for name in SETTLE_STATUS)
+        + ("" if settled else f" (still above {pages:,} after {timeout_s:g} s)"))
+    return {"seconds": waited, "settled": settled, "before": before, "after": after}
 
 
 def _floors(cur, first: datetime, to: datetime, out: dict, say) -> None:

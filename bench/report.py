@@ -232,6 +232,11 @@ def table(results: dict) -> str:
                          + (f"; with the ride floor ({jobs['floor_rides']['seconds']} s): "
                             f"x{b['ratio_to_floor_both_levels']}"
                             if "ratio_to_floor_both_levels" in b else ""))
+        settled = jobs.get("settled")
+        if settled:
+            lines.append(f"  before the cycles the server settled in {settled['seconds']} s "
+                         f"(dirty pages and undo log length {settled['before']} -> "
+                         f"{settled['after']})")
         c = jobs.get("new_hour_cycle")
         if c:
             lines.append(f"  run_aggregation() for a new hour: median {_ms(c)} ms, max "
