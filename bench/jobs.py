@@ -174,7 +174,7 @@ def aggregate_all(url: DatabaseUrl, now: datetime, *, new_hours: int, floors: bo
             say("  floors not measured (--skip-floor): the backfill's ratio to them is not "
                 "checked")
 
-        out["settled"] = settle(cur, say)
+        out["settled_before_cycles"] = settle(cur, say)
         # New hours, one cycle each.
         cycles = []
         for i in range(new_hours):

@@ -232,7 +232,7 @@ def table(results: dict) -> str:
                          + (f"; with the ride floor ({jobs['floor_rides']['seconds']} s): "
                             f"x{b['ratio_to_floor_both_levels']}"
                             if "ratio_to_floor_both_levels" in b else ""))
-        settled = jobs.get("settled")
+        settled = jobs.get("settled_before_cycles")
         if settled:
             lines.append(f"  before the cycles the server settled in {settled['seconds']} s "
                          f"(dirty pages and undo log length {settled['before']} -> "
