@@ -234,11 +234,16 @@ def settle(cur, say=print, *, timeout_s: float = 900, pages: int = 1000,
         cur.execute("SET GLOBAL innodb_max_dirty_pages_pct = %s", (saved,))
     waited = round(time.monotonic() - began, 1)
     settled = all(v <= pages for v in after.values())
-    say(f"  settled in {waited} s before the cycles: "
-        + ", ".join(f"{name} {before.get(name, 0):,} -> {after.get(name, 0):,}"
-                    for name in SETTLE_STATUS)
+    out = {"seconds": waited, "settled": settled, "before": before, "after": after}
+    say(f"  settled in {waited} s before the cycles: {backlog_change(out)}"
         + ("" if settled else f" (still above {pages:,} after {timeout_s:g} s)"))
-    return {"seconds": waited, "settled": settled, "before": before, "after": after}
+    return out
+
+
+def backlog_change(settled: dict) -> str:
+    """``settle``'s counters, before -> after, as the console and the report print them."""
+    return ", ".join(f"{name} {settled['before'].get(name, 0):,} -> "
+                     f"{settled['after'].get(name, 0):,}" for name in SETTLE_STATUS)
 
 
 def cycle_in_own_session(url: DatabaseUrl, at: datetime) -> tuple[float, list[dict]]:

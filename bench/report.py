@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from bench import views
+from bench.jobs import backlog_change
 
 SLOW_PERIODS = ("last_week", "last_month", "year")
 RESULTS_DIR = Path(__file__).with_name("results")
@@ -235,8 +236,7 @@ def table(results: dict) -> str:
         settled = jobs.get("settled_before_cycles")
         if settled:
             lines.append(f"  before the cycles the server settled in {settled['seconds']} s "
-                         f"(dirty pages and undo log length {settled['before']} -> "
-                         f"{settled['after']})")
+                         f"({backlog_change(settled)})")
         c = jobs.get("new_hour_cycle")
         if c:
             lines.append(f"  run_aggregation() for a new hour: median {_ms(c)} ms, max "

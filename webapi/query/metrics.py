@@ -47,9 +47,9 @@ def ranks_as(name: str, interval_minutes: int, places: int) -> str | None:
 
     A ranking then compares integers instead of computing the metric's DECIMAL for
     each row it lists and sorts. Only when one sample (interval / 60 h, the interval a
-    setting: ``snapshot_interval_minutes``) rounds above 0 half-up, that is is at least
-    half of the last place: every sum above 0 is then listed, as the metric lists it
-    (5 minutes: 1 and 2 places, not 0; an interval of 0 never)."""
+    setting: ``snapshot_interval_minutes``) rounds above 0 half-up, that is when it is
+    at least half of the last place: every sum above 0 is then listed, as the metric
+    lists it (5 minutes: 1 and 2 places, not 0; an interval of 0 never)."""
     measure = _RANKS_AS.get(name)
     if measure is None or Fraction(interval_minutes, 60) < Fraction(1, 2 * 10**places):
         return None
