@@ -268,11 +268,11 @@ def warm_new_hours(cur, first: datetime, until: datetime, say=print) -> dict:
 
     On a running server the cycle for an hour reads rows the collectors wrote within the
     last hour, which are still in memory. The bench's were written when the database was
-    built, and on a history larger than the buffer pool (400 days: about 11 GB of raw
-    rows, 4 GB of pool) the backfill's scan of every day has pushed them out since, so
-    that without this the first cycle reads its hour from disk and read-ahead carries
-    the next ones (docs/benchmarks.md, "The cycle that completes a day, warm and
-    cold"). Returns the rows read, the seconds and the pages read from disk."""
+    built, and on a history larger than the buffer pool (400 days: 8.6 GB of raw ride
+    rows, 22 GB with their indexes, in a 4 GB pool) the backfill's scan of every day has
+    pushed them out since: without this, each cycle of a 400-day run read 37-109 pages
+    of its hour from disk (docs/benchmarks.md, "The cycle that completes a day, warm
+    and cold"). Returns the rows read, the seconds and the pages read from disk."""
     reads = disk_reads(cur)
     began = time.perf_counter()
     cur.execute("SELECT COUNT(*), SUM(m.wait_sum) FROM ride_snapshot_measures AS m "
