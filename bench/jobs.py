@@ -196,10 +196,7 @@ def aggregate_all(url: DatabaseUrl, now: datetime, *, new_hours: int, floors: bo
             f"(n={len(cycles)})"
             + (f", max {out['new_hour_cycle']['max_ms']} ms (hour {slowest['hour']} UTC)"
                if slowest else "")
-            + "".join(f"; completing a day (hour {c['hour']} UTC) {c['seconds'] * 1000:.1f} ms"
-                      for c in cycles if completes_a_day(c))
-            + f"; idle cycle {idle_s * 1000:.1f} ms; "
-            f"{sum(c['pages_read_from_disk'] for c in cycles):,} pages read from disk")
+            + cycles_detail(cycles) + f"; idle cycle {idle_s * 1000:.1f} ms")
     return out
 
 
@@ -251,6 +248,17 @@ def completes_a_day(cycle: dict) -> bool:
     """Whether a timed cycle (an element of ``new_hour_cycle.cycles``) aggregated a
     local day besides its hour."""
     return any(row.get("days_aggregated") for row in cycle["summary"])
+
+
+def cycles_detail(cycles: list[dict]) -> str:
+    """The time of the cycle that completed a day and the cycles' pages read from disk,
+    as the console and the report print them (result files older than the disk reads
+    have none to print)."""
+    day = "".join(f"; completing a day (hour {c['hour']} UTC) {c['seconds'] * 1000:.1f} ms"
+                  for c in cycles if completes_a_day(c))
+    if cycles and all("pages_read_from_disk" in c for c in cycles):
+        day += f"; {sum(c['pages_read_from_disk'] for c in cycles):,} pages read from disk"
+    return day
 
 
 def disk_reads(cur) -> int:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from bench import views
-from bench.jobs import backlog_change, completes_a_day
+from bench.jobs import backlog_change, cycles_detail
 
 SLOW_PERIODS = ("last_week", "last_month", "year")
 RESULTS_DIR = Path(__file__).with_name("results")
@@ -243,15 +243,9 @@ def table(results: dict) -> str:
                          f"first ({warmed['pages_read_from_disk']:,} pages from disk)")
         c = jobs.get("new_hour_cycle")
         if c:
-            day = [x for x in c["cycles"] if completes_a_day(x)]
             lines.append(f"  run_aggregation() for a new hour: median {_ms(c)} ms, max "
-                         f"{_ms(c, 'max_ms')} ms (n={c['n']})"
-                         + "".join(f", completing a day {x['seconds'] * 1000:.1f} ms"
-                                   for x in day)
-                         + f"; a cycle with nothing to do: {c['idle_cycle_ms']} ms"
-                         + (f"; {sum(x['pages_read_from_disk'] for x in c['cycles']):,} "
-                            "pages read from disk" if c["cycles"]
-                            and "pages_read_from_disk" in c["cycles"][0] else ""))
+                         f"{_ms(c, 'max_ms')} ms (n={c['n']}){cycles_detail(c['cycles'])}; "
+                         f"a cycle with nothing to do: {c['idle_cycle_ms']} ms")
         for key in ("aggregate_day", "aggregate_year"):
             if key in jobs:
                 s = jobs[key]
